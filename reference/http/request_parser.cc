@@ -1,0 +1,496 @@
+#include "http/request_parser.h"
+
+#include <cstring>
+
+#include "http/chars.h"
+
+namespace h1::http {
+
+namespace {
+
+constexpr std::string_view kVersionPrefix = "HTTP/";
+constexpr std::size_t kVersionLength = 8;  // "HTTP/" DIGIT "." DIGIT
+
+enum class LineState : std::uint8_t { complete, need_more, too_long };
+struct Line {
+  LineState state = LineState::need_more;
+  std::size_t lf = 0;  // offset of the LF that ends the line
+};
+
+// Looks for the LF ending the line that starts at `start`, whose content (CR excluded)
+// may hold at most max_len bytes. `scan` remembers how far earlier calls searched.
+Line find_line(std::span<const char> buf, std::size_t start, std::size_t& scan,
+               std::size_t max_len) noexcept {
+  const std::size_t limit = start + max_len + 2;  // LF must sit below this offset
+  const std::size_t end = buf.size() < limit ? buf.size() : limit;
+  if (scan < start) scan = start;
+  if (scan < end) {
+    const void* lf = std::memchr(buf.data() + scan, '\n', end - scan);
+    if (lf != nullptr) {
+      return {LineState::complete,
+              static_cast<std::size_t>(static_cast<const char*>(lf) - buf.data())};
+    }
+    scan = end;
+  }
+  return {buf.size() >= limit ? LineState::too_long : LineState::need_more, 0};
+}
+
+std::string_view view(std::span<const char> buf, std::size_t from, std::size_t to) noexcept {
+  return {buf.data() + from, to - from};
+}
+
+bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+
+std::string_view trim_ows(std::string_view s) noexcept {
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Skips the empty lines a server SHOULD ignore before a request line (RFC 9112 §2.2).
+ParseResult skip_empty_lines(std::span<const char> buf, std::size_t& pos, const Limits& limits) {
+  while (pos < buf.size() && (buf[pos] == '\r' || buf[pos] == '\n')) {
+    if (buf[pos] == '\n') return ParseResult::fail(ParseError::bare_lf);
+    if (pos + 1 >= buf.size()) return ParseResult::more();
+    if (buf[pos + 1] != '\n') return ParseResult::fail(ParseError::bare_cr);
+    pos += 2;
+    if (pos > limits.max_head) return ParseResult::fail(ParseError::head_too_large);
+  }
+  return pos < buf.size() ? ParseResult::done(pos) : ParseResult::more();
+}
+
+// Scans the method token starting at pos. Depends only on the first max_method + 1 bytes,
+// so it reports the same error whether or not the rest of the line has arrived.
+ParseResult scan_method(std::span<const char> buf, std::size_t pos, const Limits& limits) {
+  std::size_t i = pos;
+  while (i < buf.size() && i - pos <= limits.max_method && is_tchar(buf[i])) ++i;
+  if (i - pos > limits.max_method) return ParseResult::fail(ParseError::method_too_long);
+  if (i == buf.size()) return ParseResult::more();
+  if (buf[i] != ' ' || i == pos) return ParseResult::fail(ParseError::bad_method);
+  return ParseResult::done(i);  // offset of the SP after the method
+}
+
+bool valid_pct_encoded(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') continue;
+    if (i + 2 >= s.size() || !is_hex_digit(s[i + 1]) || !is_hex_digit(s[i + 2])) return false;
+    i += 2;
+  }
+  return true;
+}
+
+bool valid_target_chars(std::string_view s) noexcept {
+  for (char c : s) {
+    if (!is_target_char(c)) return false;
+  }
+  return valid_pct_encoded(s);
+}
+
+bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// Splits an absolute-form target "http://authority/path?query" (RFC 9112 §3.2.2).
+bool split_absolute(std::string_view target, RequestLine& out) noexcept {
+  std::size_t scheme_len = 0;
+  if (starts_with_icase(target, "http://")) {
+    scheme_len = 7;
+  } else if (starts_with_icase(target, "https://")) {
+    scheme_len = 8;
+  } else {
+    return false;
+  }
+  const std::string_view rest = target.substr(scheme_len);
+  const std::size_t slash = rest.find_first_of("/?");
+  out.authority = rest.substr(0, slash);
+  out.path_and_query = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+  return !out.authority.empty() && valid_authority(out.authority);
+}
+
+// Classifies and validates the request-target (RFC 9112 §3.2).
+bool classify_target(RequestLine& out) noexcept {
+  const std::string_view t = out.target;
+  if (!valid_target_chars(t)) return false;
+  if (t.front() == '/') {
+    out.form = TargetForm::origin;
+    out.path_and_query = t;
+    return true;
+  }
+  if (t == "*") {
+    out.form = TargetForm::asterisk;
+    return out.method == "OPTIONS";
+  }
+  if (out.method == "CONNECT") {
+    out.form = TargetForm::authority;
+    out.authority = t;
+    return t.find_first_of("/?") == std::string_view::npos && valid_authority(t) &&
+           t.find(':') != std::string_view::npos;
+  }
+  out.form = TargetForm::absolute;
+  return split_absolute(t, out);
+}
+
+ParseResult parse_version(std::string_view v, RequestLine& out) noexcept {
+  if (v.size() != kVersionLength || v.substr(0, 5) != kVersionPrefix || !is_digit(v[5]) ||
+      v[6] != '.' || !is_digit(v[7])) {
+    return ParseResult::fail(ParseError::bad_version);
+  }
+  out.version_major = static_cast<std::uint8_t>(v[5] - '0');
+  out.version_minor = static_cast<std::uint8_t>(v[7] - '0');
+  if (out.version_major != 1) return ParseResult::fail(ParseError::unsupported_version);
+  return ParseResult::done(kVersionLength);
+}
+
+// Validates a complete request line: content is the line without its CRLF.
+ParseResult validate_request_line(std::string_view content, std::size_t method_len,
+                                  RequestLine& out, const Limits& limits) noexcept {
+  out = RequestLine{};
+  out.method = content.substr(0, method_len);
+  const std::string_view rest = content.substr(method_len + 1);
+  const std::size_t sp = rest.find(' ');
+  const std::size_t target_len = sp == std::string_view::npos ? rest.size() : sp;
+  if (target_len > limits.max_target) return ParseResult::fail(ParseError::target_too_long);
+  if (sp == std::string_view::npos) return ParseResult::fail(ParseError::bad_request_line);
+  if (sp == 0) return ParseResult::fail(ParseError::bad_request_line);
+  out.target = rest.substr(0, sp);
+  if (!classify_target(out)) return ParseResult::fail(ParseError::bad_target);
+  const std::string_view version = rest.substr(sp + 1);
+  if (version.find(' ') != std::string_view::npos) {
+    return ParseResult::fail(ParseError::bad_request_line);
+  }
+  return parse_version(version, out);
+}
+
+// Decides the error for a request line with no LF within its limit.
+ParseError overlong_request_line(std::span<const char> buf, std::size_t target_start,
+                                 const Limits& limits) noexcept {
+  const std::size_t end = target_start + limits.max_target + 1;
+  const std::string_view head = view(buf, target_start, end < buf.size() ? end : buf.size());
+  if (head.find(' ') == std::string_view::npos) return ParseError::target_too_long;
+  return ParseError::bad_request_line;
+}
+
+// Parses one complete field line (CRLF excluded) into `field`.
+ParseError parse_field_line(std::string_view content, Field& field) noexcept {
+  std::size_t i = 0;
+  while (i < content.size() && is_tchar(content[i])) ++i;
+  if (i == content.size()) return ParseError::missing_colon;
+  if (content[i] != ':') {
+    if (i > 0 && is_ows(content[i])) return ParseError::whitespace_before_colon;
+    return ParseError::bad_field_name;
+  }
+  if (i == 0) return ParseError::bad_field_name;
+  field.name = content.substr(0, i);
+  field.value = trim_ows(content.substr(i + 1));
+  for (char c : field.value) {
+    if (!is_field_value_char(c)) return ParseError::bad_field_value;
+  }
+  return ParseError::none;
+}
+
+// Parses field lines from cursor.pos through the empty line; resumable after need_more.
+// The head limit counts from the start of buf, so it covers the request line too.
+ParseResult parse_field_run(std::span<const char> buf, FieldCursor& c, std::span<Field> storage,
+                            const Limits& limits, bool first) noexcept {
+  for (;;) {
+    if (c.pos >= buf.size()) return ParseResult::more();
+    if (is_ows(buf[c.pos])) {
+      return ParseResult::fail(first && c.count == 0 ? ParseError::whitespace_before_first_field
+                                                     : ParseError::obs_fold);
+    }
+    // Even the empty line needs its CRLF within the head limit.
+    if (c.pos + 2 > limits.max_head) return ParseResult::fail(ParseError::head_too_large);
+    const std::size_t head_room = limits.max_head - c.pos - 2;
+    const bool head_binds = head_room < limits.max_field_line;
+    const Line line = find_line(buf, c.pos, c.scan, head_binds ? head_room : limits.max_field_line);
+    if (line.state == LineState::need_more) return ParseResult::more();
+    if (line.state == LineState::too_long) {
+      return ParseResult::fail(head_binds ? ParseError::head_too_large
+                                          : ParseError::field_line_too_long);
+    }
+    if (line.lf == c.pos || buf[line.lf - 1] != '\r') return ParseResult::fail(ParseError::bare_lf);
+    if (line.lf == c.pos + 1) return ParseResult::done(line.lf + 1);  // the empty line
+    if (c.count >= storage.size() || c.count >= limits.max_fields) {
+      return ParseResult::fail(ParseError::too_many_fields);
+    }
+    const ParseError e = parse_field_line(view(buf, c.pos, line.lf - 1), storage[c.count]);
+    if (e != ParseError::none) return ParseResult::fail(e);
+    ++c.count;
+    c.pos = line.lf + 1;
+  }
+}
+
+// Parses 1*DIGIT into a uint64 without overflow (RFC 9110 §8.6).
+bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
+  if (s.empty()) return false;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return false;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  out = v;
+  return true;
+}
+
+// Calls fn(element) for each non-empty element of a comma-separated list (RFC 9110 §5.6.1).
+template <typename Fn>
+void for_each_element(std::string_view list, Fn&& fn) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const std::string_view element = trim_ows(list.substr(0, comma));
+    if (!element.empty()) fn(element);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+bool all_tchar(std::string_view s) noexcept {
+  for (char c : s) {
+    if (!is_tchar(c)) return false;
+  }
+  return !s.empty();
+}
+
+struct CodingSummary {
+  int total = 0;
+  int chunked = 0;
+  bool last_is_chunked = false;
+  bool malformed = false;
+};
+
+void summarise_codings(std::string_view value, CodingSummary& s) {
+  for_each_element(value, [&](std::string_view coding) {
+    ++s.total;
+    const bool chunked = iequals(coding, "chunked");
+    if (!chunked && !all_tchar(coding.substr(0, coding.find(';')))) s.malformed = true;
+    s.chunked += chunked ? 1 : 0;
+    s.last_is_chunked = chunked;
+  });
+}
+
+ParseError check_transfer_encoding(const CodingSummary& s) noexcept {
+  if (s.malformed || s.total == 0 || s.chunked != 1 || !s.last_is_chunked) {
+    return ParseError::bad_transfer_encoding;
+  }
+  if (s.total > 1) return ParseError::unknown_transfer_coding;
+  return ParseError::none;
+}
+
+// Applies the framing and routing rules of RFC 9112 §3.2 and §6 to a complete head.
+ParseError analyse(Request& r) noexcept {
+  bool has_cl = false;
+  bool has_te = false;
+  int hosts = 0;
+  CodingSummary codings;
+  for (const Field& f : r.fields) {
+    if (iequals(f.name, "content-length")) {
+      std::uint64_t n = 0;
+      if (!parse_decimal(f.value, n)) return ParseError::bad_content_length;
+      if (has_cl && n != r.content_length) return ParseError::conflicting_content_length;
+      has_cl = true;
+      r.content_length = n;
+    } else if (iequals(f.name, "transfer-encoding")) {
+      has_te = true;
+      summarise_codings(f.value, codings);
+    } else if (iequals(f.name, "host")) {
+      ++hosts;
+      r.host = f.value;
+    } else if (iequals(f.name, "connection")) {
+      for_each_element(f.value, [&](std::string_view option) {
+        if (iequals(option, "close")) r.connection_close = true;
+        if (iequals(option, "keep-alive")) r.connection_keep_alive = true;
+      });
+    }
+  }
+  if (has_te) {
+    if (r.line.version_minor == 0) return ParseError::transfer_encoding_in_http10;
+    if (has_cl) return ParseError::content_length_with_transfer_encoding;
+    if (const ParseError e = check_transfer_encoding(codings); e != ParseError::none) return e;
+    r.framing = BodyFraming::chunked;
+  } else if (has_cl) {
+    r.framing = BodyFraming::content_length;
+  }
+  if (hosts > 1) return ParseError::duplicate_host;
+  r.has_host = hosts == 1;
+  if (!r.has_host && r.line.version_minor >= 1) return ParseError::missing_host;
+  if (r.has_host && !r.host.empty() && !valid_authority(r.host)) return ParseError::bad_host;
+  return ParseError::none;
+}
+
+bool is_unreserved_or_sub_delim(char c) noexcept {
+  return is_tchar(c) ? (c != '#' && c != '%' && c != '^' && c != '`' && c != '|')
+                     : (c == '(' || c == ')' || c == ',' || c == ';' || c == '=');
+}
+
+bool valid_port(std::string_view p) noexcept {
+  if (p.size() > 5) return false;
+  for (char c : p) {
+    if (!is_digit(c)) return false;
+  }
+  return true;
+}
+
+bool valid_ip_literal(std::string_view s) noexcept {
+  if (s.size() < 2) return false;
+  for (char c : s) {
+    if (!is_hex_digit(c) && c != ':' && c != '.' && c != 'v' && c != 'V' &&
+        !is_unreserved_or_sub_delim(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool valid_reg_name(std::string_view s) noexcept {
+  for (char c : s) {
+    if (!is_unreserved_or_sub_delim(c) && c != '%') return false;
+  }
+  return valid_pct_encoded(s);
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool valid_authority(std::string_view a) noexcept {
+  if (a.empty()) return false;
+  if (a.front() == '[') {
+    const std::size_t close = a.find(']');
+    if (close == std::string_view::npos || !valid_ip_literal(a.substr(1, close - 1))) return false;
+    const std::string_view rest = a.substr(close + 1);
+    return rest.empty() || (rest.front() == ':' && valid_port(rest.substr(1)));
+  }
+  const std::size_t colon = a.find(':');
+  const std::string_view host = a.substr(0, colon);
+  if (host.empty() || !valid_reg_name(host)) return false;
+  return colon == std::string_view::npos || valid_port(a.substr(colon + 1));
+}
+
+const Field* Request::find(std::string_view name) const noexcept {
+  for (const Field& f : fields) {
+    if (iequals(f.name, name)) return &f;
+  }
+  return nullptr;
+}
+
+ParseResult parse_request_line(std::span<const char> buf, RequestLine& out, const Limits& limits) {
+  std::size_t pos = 0;
+  if (const ParseResult r = skip_empty_lines(buf, pos, limits); !r.complete()) return r;
+  const ParseResult method = scan_method(buf, pos, limits);
+  if (!method.complete()) return method;
+  const std::size_t method_len = method.consumed - pos;
+  std::size_t scan = pos;
+  const std::size_t max_line = limits.max_method + 1 + limits.max_target + 1 + kVersionLength;
+  const Line line = find_line(buf, pos, scan, max_line);
+  if (line.state == LineState::need_more) return ParseResult::more();
+  if (line.state == LineState::too_long) {
+    return ParseResult::fail(overlong_request_line(buf, method.consumed + 1, limits));
+  }
+  if (buf[line.lf - 1] != '\r') return ParseResult::fail(ParseError::bare_lf);
+  const ParseResult r = validate_request_line(view(buf, pos, line.lf - 1), method_len, out, limits);
+  return r.failed() ? r : ParseResult::done(line.lf + 1);
+}
+
+ParseResult parse_fields(std::span<const char> buf, std::span<Field> storage, std::size_t& count,
+                         const Limits& limits, bool first) {
+  FieldCursor cursor;
+  const ParseResult r = parse_field_run(buf, cursor, storage, limits, first);
+  count = cursor.count;
+  return r;
+}
+
+RequestParser::RequestParser(const Limits& limits, std::span<Field> storage) noexcept
+    : limits_(&limits), storage_(storage) {}
+
+void RequestParser::reset() noexcept {
+  request_ = Request{};
+  stage_ = Stage::request_line;
+  last_ = ParseResult{};
+  cursor_ = FieldCursor{};
+}
+
+ParseResult RequestParser::parse(std::span<const char> buf) noexcept {
+  if (stage_ == Stage::done || stage_ == Stage::failed) return last_;
+  if (stage_ == Stage::request_line) {
+    last_ = parse_line(buf);
+    if (!last_.complete()) {
+      if (last_.failed()) stage_ = Stage::failed;
+      return last_;
+    }
+    stage_ = Stage::fields;
+  }
+  last_ = parse_field_lines(buf);
+  if (last_.failed()) stage_ = Stage::failed;
+  if (last_.complete()) stage_ = Stage::done;
+  return last_;
+}
+
+ParseResult RequestParser::parse_line(std::span<const char> buf) noexcept {
+  // A request line is short next to max_head; re-scanning it costs little and keeps
+  // one implementation of its grammar.
+  const ParseResult r = parse_request_line(buf, request_.line, *limits_);
+  if (r.complete()) cursor_ = FieldCursor{r.consumed, r.consumed, 0};
+  return r;
+}
+
+ParseResult RequestParser::parse_field_lines(std::span<const char> buf) noexcept {
+  const ParseResult r = parse_field_run(buf, cursor_, storage_, *limits_, true);
+  return r.complete() ? finish(r.consumed) : r;
+}
+
+ParseResult RequestParser::finish(std::size_t consumed) noexcept {
+  request_.fields = storage_.first(cursor_.count);
+  const ParseError e = analyse(request_);
+  return e == ParseError::none ? ParseResult::done(consumed) : ParseResult::fail(e);
+}
+
+std::string_view to_string(ParseError e) noexcept {
+  static constexpr std::string_view kNames[kParseErrorCount] = {
+      "none",
+      "bare_cr",
+      "bare_lf",
+      "bad_method",
+      "method_too_long",
+      "bad_target",
+      "target_too_long",
+      "bad_version",
+      "unsupported_version",
+      "bad_request_line",
+      "bad_field_name",
+      "whitespace_before_colon",
+      "missing_colon",
+      "obs_fold",
+      "whitespace_before_first_field",
+      "bad_field_value",
+      "field_line_too_long",
+      "too_many_fields",
+      "head_too_large",
+      "bad_content_length",
+      "conflicting_content_length",
+      "bad_transfer_encoding",
+      "unknown_transfer_coding",
+      "content_length_with_transfer_encoding",
+      "transfer_encoding_in_http10",
+      "missing_host",
+      "duplicate_host",
+      "bad_host",
+      "bad_chunk_size",
+      "chunk_size_overflow",
+      "bad_chunk_extension",
+      "bad_chunk_data_end",
+      "bad_trailer",
+      "trailer_too_large",
+  };
+  const auto i = static_cast<std::size_t>(e);
+  return i < static_cast<std::size_t>(kParseErrorCount) ? kNames[i] : "unknown";
+}
+
+}  // namespace h1::http

@@ -1,0 +1,412 @@
+#include "core/connection.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error_status.h"
+#include "http/http_date.h"
+
+namespace h1::core {
+
+namespace {
+constexpr std::size_t kHeadReserve = 2048;  // room kept for one response head
+constexpr std::size_t kMaxSegments = 64;    // pipelined responses queued at once
+constexpr std::size_t kPathSlack = 16;      // room to append "index.html"
+
+std::size_t read_capacity(const Config& c) {
+  const http::Limits& l = c.limits;
+  const std::size_t line = l.max_method + l.max_target + 16;
+  return std::max({c.read_buffer_size, l.max_head + 1, line + 1});
+}
+}  // namespace
+
+Connection::Connection(const Config& config, Files& files, Now now)
+    : config_(&config),
+      files_(&files),
+      in_cap_(read_capacity(config)),
+      in_(std::make_unique<char[]>(in_cap_)),
+      out_cap_(std::max(config.write_buffer_size, config.inline_body_max + 2 * kHeadReserve)),
+      out_(std::make_unique<char[]>(out_cap_)),
+      fields_(config.limits.max_fields),
+      parser_(config_->limits, fields_),
+      chunked_(config_->limits),
+      path_scratch_size_(config.limits.max_target + kPathSlack),
+      last_activity_(now.mono) {
+  path_scratch_ = std::make_unique<char[]>(path_scratch_size_);
+  segments_.reserve(kMaxSegments + 2);
+  update_deadline();
+}
+
+Connection::~Connection() { release_segments(); }
+
+std::span<char> Connection::read_space() noexcept {
+  if (!wants_read()) return {};
+  compact_input();
+  return {in_.get() + in_end_, in_cap_ - in_end_};
+}
+
+bool Connection::wants_read() const noexcept {
+  if (state_ == State::lingering) return true;
+  if (state_ != State::head && state_ != State::body) return false;
+  if (peer_eof_ || !output_has_room()) return false;
+  return in_end_ < in_cap_ || in_begin_ > 0;
+}
+
+bool Connection::idle() const noexcept {
+  return state_ == State::head && seg_first_ == segments_.size() && in_begin_ == in_end_;
+}
+
+void Connection::on_read(std::size_t n, Now now) noexcept {
+  if (state_ == State::closed) return;
+  last_activity_ = now.mono;
+  if (state_ == State::lingering) {
+    in_begin_ = in_end_ = 0;  // drained and dropped
+    return;
+  }
+  in_end_ += std::min(n, in_cap_ - in_end_);
+  process(now);
+}
+
+void Connection::on_eof(Now now) noexcept {
+  peer_eof_ = true;
+  if (state_ == State::lingering) {
+    close_now();
+    return;
+  }
+  process(now);
+}
+
+std::span<const Segment> Connection::pending() const noexcept {
+  return {segments_.data() + seg_first_, segments_.size() - seg_first_};
+}
+
+void Connection::on_sent(std::size_t n, Now now) noexcept {
+  last_activity_ = now.mono;
+  while (n > 0 && seg_first_ < segments_.size()) {
+    Segment& s = segments_[seg_first_];
+    if (s.kind == Segment::Kind::bytes) {
+      const std::size_t take = std::min(n, s.size);
+      s.data += take;
+      s.size -= take;
+      n -= take;
+      if (s.size == 0) pop_segment();
+    } else {
+      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(n, s.length));
+      s.offset += take;
+      s.length -= take;
+      n -= take;
+      if (s.length == 0) pop_segment();
+    }
+  }
+  if (seg_first_ == segments_.size()) {
+    segments_.clear();
+    seg_first_ = 0;
+    out_used_ = 0;
+  }
+  if (state_ == State::head || state_ == State::body) process(now);
+  update_deadline();
+}
+
+void Connection::pop_segment() noexcept {
+  Segment& s = segments_[seg_first_];
+  if (s.kind == Segment::Kind::file) files_->close(s.file);
+  s.file = kNoFile;
+  ++seg_first_;
+}
+
+void Connection::on_file_short(Now) noexcept { close_now(); }
+
+void Connection::on_write_error() noexcept { close_now(); }
+
+bool Connection::wants_shutdown() const noexcept {
+  return state_ == State::closing && seg_first_ == segments_.size();
+}
+
+void Connection::on_shutdown(Now now) noexcept {
+  if (state_ != State::closing) return;
+  if (peer_eof_) {
+    close_now();
+    return;
+  }
+  state_ = State::lingering;
+  linger_started_ = now.mono;
+  in_begin_ = in_end_ = 0;
+  update_deadline();
+}
+
+void Connection::on_timer(Now now) noexcept {
+  if (state_ == State::closed || now.mono < deadline_) return;
+  const bool partial_head = state_ == State::head && head_timing_;
+  if (partial_head && seg_first_ == segments_.size()) {
+    respond_status(408, now);  // RFC 9110 §15.5.9: then close
+    return;
+  }
+  close_now();
+}
+
+void Connection::begin_shutdown(Now) noexcept {
+  shutting_down_ = true;
+  if (state_ == State::lingering || state_ == State::closed || state_ == State::closing) return;
+  if (seg_first_ == segments_.size()) {
+    close_now();
+  } else {
+    start_closing();
+  }
+}
+
+void Connection::process(Now now) noexcept {
+  for (;;) {
+    if (state_ == State::body) {
+      if (!step_body()) break;
+      continue;
+    }
+    if (state_ != State::head) break;
+    if (!output_has_room()) {
+      update_deadline();
+      return;  // resumed by on_sent once output drains
+    }
+    if (!step_head(now)) break;
+  }
+  if (peer_eof_ && (state_ == State::head || state_ == State::body)) start_closing();
+  update_deadline();
+}
+
+bool Connection::step_head(Now now) noexcept {
+  if (in_begin_ == in_end_) return false;
+  if (!head_timing_) {
+    head_timing_ = true;
+    head_started_ = now.mono;
+  }
+  const http::ParseResult r = parser_.parse({in_.get() + in_begin_, in_end_ - in_begin_});
+  if (r.need_more()) return false;
+  if (r.failed()) {
+    respond_status(status_for(r.error), now);
+    return false;
+  }
+  const http::Request& req = parser_.request();
+  const Persistence persistence = respond(req, persistence_for(req), now);
+  in_begin_ += r.consumed;
+  body_chunked_ = req.framing == http::BodyFraming::chunked;
+  body_remaining_ = req.framing == http::BodyFraming::content_length ? req.content_length : 0;
+  parser_.reset();
+  head_timing_ = false;
+  if (persistence == Persistence::close) {
+    start_closing();  // RFC 9112 §9.6: no further requests are processed
+    return false;
+  }
+  if (body_chunked_ || body_remaining_ > 0) {
+    chunked_.reset();
+    state_ = State::body;
+  }
+  return true;
+}
+
+bool Connection::step_body() noexcept {
+  if (!body_chunked_) {
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(body_remaining_, in_end_ - in_begin_));
+    in_begin_ += n;
+    body_remaining_ -= n;
+    if (body_remaining_ != 0) return false;
+    state_ = State::head;
+    return true;
+  }
+  while (in_begin_ < in_end_) {
+    const http::ChunkStep s = chunked_.step({in_.get() + in_begin_, in_end_ - in_begin_});
+    in_begin_ += s.consumed;
+    if (s.status == http::ParseStatus::error || chunked_.data_bytes() > config_->max_discard_body) {
+      start_closing();  // the response already went out; the framing is lost
+      return false;
+    }
+    if (s.status == http::ParseStatus::complete) {
+      state_ = State::head;
+      return true;
+    }
+  }
+  return false;
+}
+
+Persistence Connection::persistence_for(const http::Request& req) const noexcept {
+  const bool http10 = req.line.version_minor == 0;
+  bool keep = http10 ? req.connection_keep_alive && !req.connection_close : !req.connection_close;
+  const bool has_body =
+      req.framing == http::BodyFraming::chunked ||
+      (req.framing == http::BodyFraming::content_length && req.content_length > 0);
+  // A body too large to discard, or one the client waits to send (100-continue), ends
+  // the connection: the response goes out first and the body is never read.
+  if (has_body && req.find("Expect") != nullptr) keep = false;
+  if (req.framing == http::BodyFraming::content_length &&
+      req.content_length > config_->max_discard_body) {
+    keep = false;
+  }
+  if (shutting_down_ || peer_eof_) keep = false;
+  if (!keep) return Persistence::close;
+  return http10 ? Persistence::keep_alive_announced : Persistence::keep_alive;
+}
+
+HandlerContext Connection::context(Now now) noexcept {
+  if (now.unix_seconds != date_second_) {
+    if (http::format_http_date(now.unix_seconds, {date_, sizeof date_}) == 0) {
+      (void)http::format_http_date(0, {date_, sizeof date_});
+    }
+    date_second_ = now.unix_seconds;
+  }
+  return HandlerContext{
+      config_, files_, {path_scratch_.get(), path_scratch_size_}, {date_, http::kHttpDateLength}};
+}
+
+Persistence Connection::respond(const http::Request& req, Persistence persistence,
+                                Now now) noexcept {
+  const std::size_t head_start = out_used_;
+  const std::span<char> room{out_.get() + out_used_, out_cap_ - out_used_};
+  ResponsePlan plan = plan_response(req, context(now), persistence, room);
+  if (plan.head_size == 0 || !stage_inline_body(plan, head_start)) {
+    // The head did not fit, or the file shrank after its size went into the head:
+    // the promised response cannot be honoured.
+    if (plan.body.file != kNoFile) files_->close(plan.body.file);
+    persistence = Persistence::close;
+    plan = plan_status(500, context(now), persistence, false, room);
+  }
+  queue_plan(plan, head_start);
+  if (config_->access_log != nullptr) {
+    const std::uint64_t bytes = !plan.send_body             ? 0
+                                : plan.inline_size != 0     ? plan.inline_size
+                                : plan.body.file != kNoFile ? plan.body.length
+                                                            : plan.body.text_size;
+    config_->access_log->record({req.line.method, req.line.target, plan.status, bytes});
+  }
+  return persistence;
+}
+
+void Connection::respond_status(int status, Now now) noexcept {
+  const std::size_t head_start = out_used_;
+  const std::span<char> room{out_.get() + out_used_, out_cap_ - out_used_};
+  const ResponsePlan plan = plan_status(status, context(now), Persistence::close, false, room);
+  queue_plan(plan, head_start);
+  if (config_->access_log != nullptr) {
+    config_->access_log->record({"-", "-", status, plan.body.text_size});
+  }
+  start_closing();
+}
+
+// Copies a small file body right after its head, so that both leave in one write.
+// Returns false if the file delivered fewer bytes than its size promised.
+bool Connection::stage_inline_body(ResponsePlan& plan, std::size_t head_start) noexcept {
+  BodyPlan& body = plan.body;
+  const std::size_t at = head_start + plan.head_size;
+  if (!plan.send_body || body.file == kNoFile || body.length > config_->inline_body_max ||
+      out_cap_ - at < body.length) {
+    return true;
+  }
+  const auto length = static_cast<std::size_t>(body.length);
+  std::size_t got = 0;
+  while (got < length) {
+    const std::size_t n =
+        files_->read(body.file, body.offset + got, {out_.get() + at + got, length - got});
+    if (n == 0) break;
+    got += n;
+  }
+  if (got < length) return false;
+  files_->close(body.file);
+  body.file = kNoFile;
+  body.text_size = 0;
+  plan.inline_size = length;
+  return true;
+}
+
+void Connection::queue_plan(const ResponsePlan& plan, std::size_t head_start) noexcept {
+  if (plan.head_size == 0) {
+    close_now();  // not even a generated head fits: nothing sane can be sent
+    return;
+  }
+  out_used_ = head_start + plan.head_size;
+  push_bytes(out_.get() + head_start, plan.head_size);
+  if (!plan.send_body) return;
+  const BodyPlan& body = plan.body;
+  if (body.file == kNoFile) {
+    if (plan.inline_size == 0) std::memcpy(out_.get() + out_used_, body.text, body.text_size);
+    const std::size_t n = plan.inline_size == 0 ? body.text_size : plan.inline_size;
+    push_bytes(out_.get() + out_used_, n);
+    out_used_ += n;
+    return;
+  }
+  if (body.length == 0) {
+    files_->close(body.file);
+    return;
+  }
+  Segment seg;
+  seg.kind = Segment::Kind::file;
+  seg.file = body.file;
+  seg.offset = body.offset;
+  seg.length = body.length;
+  segments_.push_back(seg);
+}
+
+void Connection::push_bytes(const char* data, std::size_t size) noexcept {
+  if (size == 0) return;
+  if (!segments_.empty() && seg_first_ < segments_.size()) {
+    Segment& last = segments_.back();
+    if (last.kind == Segment::Kind::bytes && last.data + last.size == data) {
+      last.size += size;  // contiguous: one write covers both
+      return;
+    }
+  }
+  Segment s;
+  s.data = data;
+  s.size = size;
+  segments_.push_back(s);
+}
+
+void Connection::start_closing() noexcept {
+  if (state_ == State::closed || state_ == State::lingering) return;
+  state_ = State::closing;
+  head_timing_ = false;
+}
+
+void Connection::close_now() noexcept {
+  release_segments();
+  state_ = State::closed;
+  deadline_ = TimePoint::max();
+}
+
+void Connection::release_segments() noexcept {
+  for (std::size_t i = seg_first_; i < segments_.size(); ++i) {
+    if (segments_[i].kind == Segment::Kind::file) files_->close(segments_[i].file);
+  }
+  segments_.clear();
+  seg_first_ = 0;
+  out_used_ = 0;
+}
+
+void Connection::compact_input() noexcept {
+  if (in_begin_ == in_end_) {
+    in_begin_ = in_end_ = 0;
+    if (state_ == State::head) parser_.reset();
+    return;
+  }
+  if (in_begin_ == 0 || in_cap_ - in_end_ >= in_cap_ / 4) return;
+  std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
+  in_end_ -= in_begin_;
+  in_begin_ = 0;
+  // Views into the old position are void; the parser re-reads the partial head.
+  if (state_ == State::head) parser_.reset();
+}
+
+bool Connection::output_has_room() const noexcept {
+  return segments_.size() < kMaxSegments &&
+         out_cap_ - out_used_ >= kHeadReserve + config_->inline_body_max;
+}
+
+void Connection::update_deadline() noexcept {
+  if (state_ == State::closed) {
+    deadline_ = TimePoint::max();
+  } else if (state_ == State::lingering) {
+    deadline_ = linger_started_ + config_->linger_timeout;
+  } else if (seg_first_ < segments_.size() || state_ != State::head || !head_timing_) {
+    deadline_ = last_activity_ + config_->idle_timeout;
+  } else {
+    deadline_ = head_started_ + config_->header_timeout;
+  }
+}
+
+}  // namespace h1::core

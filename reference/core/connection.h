@@ -1,0 +1,143 @@
+// The sans-I/O HTTP/1.1 connection: bytes in, actions out.
+//
+// A driver (one of reference/models/) owns the socket and runs this loop:
+//   - read into read_space(), then on_read(n, now); on end of stream on_eof(now);
+//   - write pending() segments (writev for bytes, sendfile for files), then on_sent(n, now);
+//     a file segment that ends early is reported with on_file_short(now);
+//   - when wants_shutdown(): shutdown(SHUT_WR), then on_shutdown(now);
+//   - when now >= deadline(): on_timer(now);
+//   - when closed(): close the socket and destroy the connection.
+// All HTTP policy lives here: framing, keep-alive, pipelining order, HEAD, timeouts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/config.h"
+#include "core/files.h"
+#include "core/static_handler.h"
+#include "http/chunked_decoder.h"
+#include "http/request_parser.h"
+
+namespace h1::core {
+
+// One piece of output: bytes held by the connection, or a range of an open file.
+struct Segment {
+  enum class Kind : std::uint8_t { bytes, file };
+  Kind kind = Kind::bytes;
+  const char* data = nullptr;  ///< bytes: start
+  std::size_t size = 0;        ///< bytes: count
+  FileHandle file = kNoFile;   ///< file: handle from Files::open
+  std::uint64_t offset = 0;    ///< file: first byte to send
+  std::uint64_t length = 0;    ///< file: bytes to send
+};
+
+class Connection {
+ public:
+  Connection(const Config& config, Files& files, Now now);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Free space to read into; empty while the connection does not want input.
+  [[nodiscard]] std::span<char> read_space() noexcept;
+  // n bytes were stored at the start of read_space().
+  void on_read(std::size_t n, Now now) noexcept;
+  // The peer finished sending (read returned 0) or the read side failed.
+  void on_eof(Now now) noexcept;
+
+  // Output waiting to be written, in order; the driver may write any prefix.
+  [[nodiscard]] std::span<const Segment> pending() const noexcept;
+  // n bytes from the front of pending() reached the socket.
+  void on_sent(std::size_t n, Now now) noexcept;
+  // A file segment hit end of file before its length: the file shrank. Closes.
+  void on_file_short(Now now) noexcept;
+  // Writing failed (EPIPE, ECONNRESET...): nothing more can be sent. Closes.
+  void on_write_error() noexcept;
+
+  // All output is flushed and the connection is closing: half-close the socket now.
+  [[nodiscard]] bool wants_shutdown() const noexcept;
+  // The driver performed shutdown(SHUT_WR); input is now drained until EOF or linger timeout.
+  void on_shutdown(Now now) noexcept;
+
+  // Whether the driver should read (false while output is backlogged or after close).
+  [[nodiscard]] bool wants_read() const noexcept;
+  // Whether pending() is non-empty.
+  [[nodiscard]] bool wants_write() const noexcept { return !segments_.empty(); }
+  // Earliest time at which on_timer must be called.
+  [[nodiscard]] TimePoint deadline() const noexcept { return deadline_; }
+  void on_timer(Now now) noexcept;
+
+  // Graceful stop: finish the response in flight, then close; close at once if idle.
+  void begin_shutdown(Now now) noexcept;
+  // The socket can be closed and this object destroyed.
+  [[nodiscard]] bool closed() const noexcept { return state_ == State::closed; }
+  // True between requests with nothing buffered or pending (safe to drop at shutdown).
+  [[nodiscard]] bool idle() const noexcept;
+
+ private:
+  enum class State : std::uint8_t {
+    head,       // reading a request head
+    body,       // discarding a request body
+    closing,    // final response queued; flushing it
+    lingering,  // write side shut; draining input until EOF or linger timeout
+    closed,
+  };
+
+  void process(Now now) noexcept;
+  bool step_head(Now now) noexcept;
+  bool step_body() noexcept;
+  Persistence respond(const http::Request& req, Persistence persistence, Now now) noexcept;
+  void respond_status(int status, Now now) noexcept;
+  void queue_plan(const ResponsePlan& plan, std::size_t head_start) noexcept;
+  bool stage_inline_body(ResponsePlan& plan, std::size_t head_start) noexcept;
+  void push_bytes(const char* data, std::size_t size) noexcept;
+  void pop_segment() noexcept;
+  void start_closing() noexcept;
+  void close_now() noexcept;
+  void release_segments() noexcept;
+  void compact_input() noexcept;
+  void update_deadline() noexcept;
+  [[nodiscard]] bool output_has_room() const noexcept;
+  [[nodiscard]] Persistence persistence_for(const http::Request& req) const noexcept;
+  [[nodiscard]] HandlerContext context(Now now) noexcept;
+
+  const Config* config_;
+  Files* files_;
+  State state_ = State::head;
+  bool shutting_down_ = false;
+  bool peer_eof_ = false;
+
+  std::size_t in_cap_;
+  std::unique_ptr<char[]> in_;
+  std::size_t in_begin_ = 0;  // first unconsumed byte
+  std::size_t in_end_ = 0;    // one past the last received byte
+
+  std::size_t out_cap_;
+  std::unique_ptr<char[]> out_;
+  std::size_t out_used_ = 0;
+  std::vector<Segment> segments_;  // capacity reserved once
+  std::size_t seg_first_ = 0;      // segments before this index are sent
+
+  std::vector<http::Field> fields_;
+  http::RequestParser parser_;
+  http::ChunkedDecoder chunked_;
+  bool body_chunked_ = false;
+  std::uint64_t body_remaining_ = 0;
+
+  std::unique_ptr<char[]> path_scratch_;
+  std::size_t path_scratch_size_;
+  char date_[32] = {};
+  std::int64_t date_second_ = -1;
+
+  bool head_timing_ = false;  // head_started_ is meaningful
+  TimePoint head_started_{};
+  TimePoint last_activity_{};
+  TimePoint linger_started_{};
+  TimePoint deadline_{};
+};
+
+}  // namespace h1::core

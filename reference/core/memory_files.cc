@@ -27,6 +27,19 @@ bool MemoryFiles::is_directory(std::string_view path) const {
   return false;
 }
 
+// Reuses a released slot first, so that steady serving allocates nothing.
+FileHandle MemoryFiles::new_handle(const std::string* key) {
+  ++open_;
+  for (std::size_t i = 0; i < handles_.size(); ++i) {
+    if (!handles_[i].live) {
+      handles_[i] = Handle{key, true};
+      return static_cast<FileHandle>(i);
+    }
+  }
+  handles_.push_back(Handle{key, true});
+  return static_cast<FileHandle>(handles_.size() - 1);
+}
+
 OpenResult MemoryFiles::open(std::string_view relative_path) noexcept {
   // A trailing slash names a directory, as it does for openat(2).
   std::string_view path = relative_path;
@@ -35,15 +48,11 @@ OpenResult MemoryFiles::open(std::string_view relative_path) noexcept {
   auto it = entries_.find(path);
   if (it != entries_.end() && !wants_dir) {
     if (it->second.forbidden) return {OpenStatus::forbidden, kNoFile, {}};
-    handles_.push_back(Handle{&it->first, true});
-    ++open_;
     const FileInfo info{it->second.content.size(), it->second.mtime_ns, false};
-    return {OpenStatus::ok, static_cast<FileHandle>(handles_.size() - 1), info};
+    return {OpenStatus::ok, new_handle(&it->first), info};
   }
   if (!is_directory(path)) return {OpenStatus::not_found, kNoFile, {}};
-  handles_.push_back(Handle{nullptr, true});
-  ++open_;
-  return {OpenStatus::ok, static_cast<FileHandle>(handles_.size() - 1), FileInfo{0, 0, true}};
+  return {OpenStatus::ok, new_handle(nullptr), FileInfo{0, 0, true}};
 }
 
 std::size_t MemoryFiles::read(FileHandle file, std::uint64_t offset, std::span<char> dst) noexcept {

@@ -32,6 +32,7 @@ class MemoryFiles : public Files {
     bool forbidden = false;
   };
   [[nodiscard]] bool is_directory(std::string_view path) const;
+  FileHandle new_handle(const std::string* key);
 
   std::map<std::string, Entry, std::less<>> entries_;
   struct Handle {

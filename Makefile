@@ -1,0 +1,40 @@
+# h1spec front door. Every target installs what it needs first (ci/install-deps.sh is a
+# no-op when everything is present).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+H1REF_RELEASE := build/release/reference/h1ref
+PORT ?= 8080
+
+.PHONY: deps build run serve test test-release test-asan format format-check clean
+
+deps:
+	@bash ci/install-deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+# Until the conformance runner lands, `make run` serves html/ with h1ref.
+run: serve
+
+serve: build
+	$(H1REF_RELEASE) --root html --port $(PORT)
+
+test: test-release test-asan
+	@echo "make test: all suites passed (release and ASan+UBSan)"
+
+test-release: build
+	@ctest --preset release -j $(JOBS)
+
+test-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ctest --preset asan -j $(JOBS)
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror
+
+clean:
+	rm -rf build

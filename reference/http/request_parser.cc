@@ -315,7 +315,8 @@ ParseError analyse(Request& r) noexcept {
   if (hosts > 1) return ParseError::duplicate_host;
   r.has_host = hosts == 1;
   if (!r.has_host && r.line.version_minor >= 1) return ParseError::missing_host;
-  if (r.has_host && !r.host.empty() && !valid_authority(r.host)) return ParseError::bad_host;
+  // An empty host is invalid for the http scheme (RFC 9110 §4.2.1).
+  if (r.has_host && !valid_authority(r.host)) return ParseError::bad_host;
   return ParseError::none;
 }
 
@@ -324,10 +325,13 @@ bool is_unreserved_or_sub_delim(char c) noexcept {
                      : (c == '(' || c == ')' || c == ',' || c == ';' || c == '=');
 }
 
+// port = *DIGIT (RFC 3986 §3.2.3), and a TCP port fits in 16 bits.
 bool valid_port(std::string_view p) noexcept {
-  if (p.size() > 5) return false;
+  std::uint32_t v = 0;
   for (char c : p) {
     if (!is_digit(c)) return false;
+    v = v * 10 + static_cast<std::uint32_t>(c - '0');
+    if (v > 65535) return false;
   }
   return true;
 }

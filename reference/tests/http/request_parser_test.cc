@@ -106,7 +106,6 @@ TEST_CASE("valid requests give the same result in any segmentation", "[request_p
       "GET / HTTP/1.1\r\nHost: h\r\nX-Empty:\r\nX-Ows: \t v a l \t \r\n\r\n",
       "GET / HTTP/1.1\r\nHost: [::1]:80\r\nConnection: keep-alive, close\r\n\r\n",
       "GET / HTTP/1.9\r\nHost: h\r\n\r\n",
-      "GET / HTTP/1.1\r\nHost:\r\n\r\n",
       "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n",
       "GET / HTTP/1.1\r\nHost: h\r\nX: caf\xc3\xa9\r\n\r\n",
   };
@@ -230,6 +229,9 @@ TEST_CASE("every parse error has an input that produces it", "[request_parser]")
       {"GET / HTTP/1.1\r\nHost: a:80x\r\n\r\n", ParseError::bad_host},
       {"GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", ParseError::bad_host},
       {"GET / HTTP/1.1\r\nHost: u@h\r\n\r\n", ParseError::bad_host},
+      {"GET / HTTP/1.1\r\nHost:\r\n\r\n", ParseError::bad_host},
+      {"GET / HTTP/1.1\r\nHost: a\\b\r\n\r\n", ParseError::bad_host},
+      {"GET http://h:65536/ HTTP/1.1\r\nHost: h\r\n\r\n", ParseError::bad_target},
   };
   std::set<ParseError> seen;
   for (const Row& row : rows) {
@@ -372,6 +374,9 @@ TEST_CASE("valid_authority follows RFC 3986 host and port", "[request_parser]") 
   CHECK_FALSE(valid_authority(""));
   CHECK_FALSE(valid_authority(":80"));
   CHECK_FALSE(valid_authority("a:123456"));
+  CHECK_FALSE(valid_authority("a:65536"));
+  CHECK(valid_authority("a:65535"));
+  CHECK(valid_authority("a:"));
   CHECK_FALSE(valid_authority("a b"));
   CHECK_FALSE(valid_authority("[::1]x"));
   CHECK_FALSE(valid_authority("a%2"));

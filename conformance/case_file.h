@@ -1,0 +1,103 @@
+// Conformance cases as written in conformance/cases/*.md, and their parser.
+// The grammar is defined in conformance/README.md; this parser is pure (no I/O).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace h1spec {
+
+enum class Level : std::uint8_t { must, should, may };
+enum class Transport : std::uint8_t { raw, client };
+enum class CloseAction : std::uint8_t { none, after_send, mid_request, mid_response };
+enum class ConnectionExpect : std::uint8_t { unchecked, open, closed };
+
+struct StatusSet {
+  std::vector<int> codes;    ///< exact codes
+  std::vector<int> classes;  ///< 1..5 for "1xx".."5xx"
+  [[nodiscard]] bool matches(int status) const;
+  [[nodiscard]] std::string describe() const;
+};
+
+struct HeaderCheck {
+  enum class Kind : std::uint8_t { present, equals, contains, absent };
+  Kind kind = Kind::present;
+  std::string name;
+  std::string value;
+};
+
+struct BodyCheck {
+  enum class Kind : std::uint8_t { unchecked, exact, file, file_range, length, empty };
+  Kind kind = Kind::unchecked;
+  std::string text;  ///< exact: the bytes; file, file_range: the path under --docroot
+  std::uint64_t first = 0, last = 0, length = 0;
+};
+
+struct ExpectedResponse {
+  bool head = false;  ///< answers a HEAD request: no body follows the head
+  std::optional<StatusSet> status;
+  std::vector<HeaderCheck> headers;
+  BodyCheck body;
+};
+
+struct Alternative {
+  bool warn = false;
+  std::string warn_reason;
+  bool no_response = false;
+  std::vector<ExpectedResponse> responses;
+  ConnectionExpect connection = ConnectionExpect::unchecked;
+  bool server_alive = false;
+  int line = 0;
+};
+
+struct Case {
+  std::string id;
+  std::string title;
+  std::string topic;  ///< the file's "# " title
+  std::string file;   ///< file name, e.g. "fields.md"
+  int line = 0;       ///< line of the "### " heading
+  std::string rfc;    ///< e.g. "RFC 9112 §5.1"
+  std::string quote;  ///< the quoted sentence
+  std::string prose;  ///< the explanation paragraphs
+  Level level = Level::must;
+  std::vector<std::string> tags;
+  Transport transport = Transport::raw;
+  bool split = true;
+  std::string why_no_split;
+  CloseAction close = CloseAction::none;
+  int timeout_ms = 0;              ///< 0: the runner's default
+  std::vector<std::string> sends;  ///< one entry per write; "{{host}}" still unexpanded
+  std::vector<Alternative> alternatives;
+  [[nodiscard]] bool has_tag(std::string_view tag) const;
+};
+
+struct CaseFileError {
+  std::string file;
+  int line = 0;
+  std::string message;
+  [[nodiscard]] std::string describe() const;  ///< "file:line: message"
+};
+
+struct CaseFile {
+  std::string topic;
+  std::vector<Case> cases;
+  std::vector<CaseFileError> errors;
+};
+
+// Parses one case file's text. file_name is used in errors and as the "file" of cases.
+[[nodiscard]] CaseFile parse_case_file(std::string_view text, std::string_view file_name);
+
+// Applies the byte rules to the lines of an http block (or to one quoted string when
+// single_line is true). Returns false and sets error on a bad escape or template.
+[[nodiscard]] bool decode_bytes(const std::vector<std::string>& lines, std::string& out,
+                                std::string& error);
+
+// Replaces every "{{host}}" in bytes with host.
+[[nodiscard]] std::string expand_host(std::string_view bytes, std::string_view host);
+
+[[nodiscard]] std::string_view to_string(Level level);
+
+}  // namespace h1spec

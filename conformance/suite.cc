@@ -1,0 +1,224 @@
+#include "suite.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "report.h"
+#include "runner.h"
+
+namespace h1spec {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Loads every *.md under dir; reports malformed cases with file and line.
+bool load_cases(const std::string& dir, std::vector<Case>& cases) {
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".md") files.push_back(entry.path());
+  }
+  if (ec || files.empty()) {
+    std::cerr << "h1spec: no case files in " << dir << (ec ? ": " + ec.message() : "") << "\n";
+    return false;
+  }
+  std::sort(files.begin(), files.end());
+  bool ok = true;
+  std::set<std::string> ids;
+  for (const fs::path& p : files) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    CaseFile parsed = parse_case_file(text.str(), p.filename().string());
+    for (const CaseFileError& e : parsed.errors) {
+      std::cerr << (dir + "/") << e.describe() << "\n";
+      ok = false;
+    }
+    for (Case& c : parsed.cases) {
+      if (!ids.insert(c.id).second) {
+        std::cerr << dir << "/" << c.file << ":" << c.line << ": duplicate case id " << c.id
+                  << "\n";
+        ok = false;
+      }
+      cases.push_back(std::move(c));
+    }
+  }
+  return ok;
+}
+
+bool selected(const Case& c, const CliOptions& cli) {
+  if (!cli.case_globs.empty() &&
+      std::none_of(cli.case_globs.begin(), cli.case_globs.end(), [&](const std::string& g) {
+        return fnmatch(g.c_str(), c.id.c_str(), 0) == 0;
+      })) {
+    return false;
+  }
+  return cli.tags.empty() || std::any_of(cli.tags.begin(), cli.tags.end(),
+                                         [&](const std::string& t) { return c.has_tag(t); });
+}
+
+bool build_run_options(const CliOptions& cli, RunOptions& opts) {
+  if (cli.strict || cli.profile == "strict")
+    opts.profile = Profile::strict;
+  else if (cli.profile == "lenient")
+    opts.profile = Profile::lenient;
+  else if (cli.profile != "rfc") {
+    std::cerr << "h1spec: --profile must be strict, rfc or lenient\n";
+    return false;
+  }
+  for (const std::string& t : cli.targets) {
+    Endpoint ep;
+    if (!parse_endpoint(t, ep)) {
+      std::cerr << "h1spec: bad --target \"" << t << "\" (want HOST:PORT or HOST:PORT=NAME)\n";
+      return false;
+    }
+    opts.targets.push_back(ep);
+  }
+  if (cli.timeout_ms <= 0 || cli.jobs <= 0) {
+    std::cerr << "h1spec: --timeout and --jobs must be positive\n";
+    return false;
+  }
+  opts.timeout = std::chrono::milliseconds(cli.timeout_ms);
+  opts.jobs = static_cast<unsigned>(cli.jobs);
+  opts.split = !cli.no_split;
+  opts.seed = cli.seed;
+  return true;
+}
+
+void print_result(const CaseResult& r, std::size_t done, std::size_t total, const RunOptions& opts,
+                  bool verbose) {
+  const int width = static_cast<int>(std::to_string(total).size());
+  std::printf("[%*zu/%zu] %-5s %-32s %s", width, done, total,
+              std::string(to_string(r.verdict)).c_str(), r.test->id.c_str(), r.test->title.c_str());
+  if (opts.targets.size() > 1) std::printf("  @%s", opts.targets[r.target].name.c_str());
+  std::printf("\n");
+  if (r.verdict != Verdict::pass && !r.reason.empty()) {
+    std::printf("%*s  -> %s\n", width * 2 + 3, "", r.reason.c_str());
+  }
+  if (verbose) {
+    for (const ReplayRecord& rep : r.replays) {
+      std::printf(
+          "        %s%s: %s %s\n", std::string(to_string(rep.mode)).c_str(),
+          rep.mode == Replay::random_split ? (" @" + std::to_string(rep.split_at)).c_str() : "",
+          std::string(to_string(rep.judgement.verdict)).c_str(), rep.judgement.reason.c_str());
+    }
+  }
+  std::fflush(stdout);
+}
+
+// Catch2 test case that reports one precomputed result as assertions.
+class ResultInvoker final : public Catch::ITestInvoker {
+ public:
+  explicit ResultInvoker(const CaseResult* r) : r_(r) {}
+  void invoke() const override {
+    const Case& c = *r_->test;
+    INFO(c.rfc << ": \"" << c.quote << "\" (" << to_string(c.level) << ", " << c.file << ":"
+               << c.line << ")");
+    if (r_->verdict == Verdict::warn) WARN("WARN: " << r_->reason);
+    const bool ok = r_->verdict != Verdict::fail && r_->verdict != Verdict::error;
+    if (!ok)
+      FAIL_CHECK(to_string(r_->verdict) << ": " << r_->reason);
+    else
+      SUCCEED(to_string(r_->verdict));
+  }
+
+ private:
+  const CaseResult* r_;
+};
+
+void register_with_catch(const std::vector<CaseResult>& results, const RunOptions& opts) {
+  for (const CaseResult& r : results) {
+    const Case& c = *r.test;
+    std::string name = c.id;
+    if (opts.targets.size() > 1) name += " @" + opts.targets[r.target].name;
+    std::string tags = "[" + std::string(to_string(c.level)) + "]";
+    for (const std::string& t : c.tags) tags += "[" + t + "]";
+    Catch::getMutableRegistryHub().registerTest(Catch::makeTestCase(
+        new ResultInvoker(&r), "", Catch::NameAndTags{name, tags},
+        Catch::SourceLineInfo(c.file.c_str(), static_cast<std::size_t>(c.line))));
+  }
+}
+
+bool write_reports(const CliOptions& cli, const std::vector<CaseResult>& results,
+                   const RunOptions& opts, const RunSummary& sum) {
+  std::string error;
+  bool ok = true;
+  auto ensure_dir = [](const std::string& f) {
+    std::error_code ec;
+    const fs::path parent = fs::path(f).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+  };
+  for (const auto& [path, writer] :
+       {std::pair{cli.junit, &write_junit}, {cli.json, &write_json}, {cli.html, &write_html}}) {
+    if (path.empty()) continue;
+    ensure_dir(path);
+    if (!writer(path, results, opts, sum, error)) {
+      std::cerr << "h1spec: " << error << "\n";
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+int run_suite(const CliOptions& cli, const std::function<int()>& run_catch) {
+  RunOptions opts;
+  if (!build_run_options(cli, opts)) return kExitHarness;
+  std::vector<Case> cases;
+  if (!load_cases(cli.cases_dir, cases)) return kExitHarness;
+  std::vector<const Case*> chosen;
+  for (const Case& c : cases) {
+    if (selected(c, cli)) chosen.push_back(&c);
+  }
+  if (cli.list) {
+    for (const Case* c : chosen) {
+      std::printf("%-32s %-6s %-16s %s\n", c->id.c_str(), std::string(to_string(c->level)).c_str(),
+                  c->rfc.c_str(), c->title.c_str());
+    }
+    std::printf("%zu cases\n", chosen.size());
+    return kExitOk;
+  }
+  if (opts.targets.empty()) {
+    std::cerr << "h1spec: give at least one --target HOST:PORT\n";
+    return kExitHarness;
+  }
+  if (chosen.empty()) {
+    std::cerr << "h1spec: no case matches the selection\n";
+    return kExitHarness;
+  }
+  ExpectedFiles files(cli.docroot);
+  if (!files.get("index.html")) {
+    std::cerr << "h1spec: cannot read index.html under --docroot " << cli.docroot << "\n";
+    return kExitHarness;
+  }
+  const auto start = Clock::now();
+  const std::vector<CaseResult> results =
+      run_cases(chosen, opts, files, [&](const CaseResult& r, std::size_t done, std::size_t total) {
+        print_result(r, done, total, opts, cli.verbose);
+      });
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  register_with_catch(results, opts);
+  (void)run_catch();  // Catch2 reports the same verdicts as assertions
+  const RunSummary sum = summarise(results, seconds);
+  std::printf(
+      "h1spec: %zu passed, %zu failed, %zu warned, %zu n/a, %zu errors in %.1f s (%.1f cases/s)\n",
+      sum.passed, sum.failed, sum.warned, sum.not_applicable, sum.errors, seconds,
+      seconds > 0 ? static_cast<double>(results.size()) / seconds : 0.0);
+  const bool reports_ok = write_reports(cli, results, opts, sum);
+  if (sum.errors > 0 || !reports_ok) return kExitHarness;
+  if (sum.must_failed > 0) return kExitMustFailed;
+  if (sum.should_failed > 0 && opts.profile == Profile::strict) return kExitShouldFailed;
+  return kExitOk;
+}
+
+}  // namespace h1spec

@@ -13,8 +13,10 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-# Until the conformance runner lands, `make run` serves html/ with h1ref.
-run: serve
+# Grades TARGET (host:port[=name]) with h1spec, or a freshly started h1ref when TARGET is empty.
+TARGET ?=
+run: build
+	@bash ci/run-suite.sh build/release "$(TARGET)"
 
 serve: build
 	$(H1REF_RELEASE) --root html --port $(PORT)

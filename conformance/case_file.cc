@@ -556,6 +556,17 @@ bool Parser::expect_statement(int n, const std::vector<std::string>& w, std::str
     current().headers.push_back(std::move(h));
     return true;
   }
+  if (verb == "version") {
+    const std::string& v = w.size() == 2 ? w[1] : verb;
+    if (v.size() != 8 || v.compare(0, 5, "HTTP/") != 0 ||
+        !std::isdigit(static_cast<unsigned char>(v[5])) || v[6] != '.' ||
+        !std::isdigit(static_cast<unsigned char>(v[7]))) {
+      error(n, "version needs HTTP/D.D");
+      return false;
+    }
+    current().version = v;
+    return true;
+  }
   if (verb == "no-response") {
     alt.no_response = true;
     return true;
@@ -593,17 +604,31 @@ bool Parser::body_statement(int n, const std::vector<std::string>& w, std::strin
     b.kind = BodyCheck::Kind::length;
     return true;
   }
-  if (verb == "body-file" && w.size() == 2) {
-    b.kind = BodyCheck::Kind::file;
-    b.text = w[1];
-    return true;
-  }
-  if (verb == "body-file" && w.size() == 4 && w[2] == "BYTES") {
-    const std::size_t dash = w[3].find('-');
-    if (dash != std::string::npos && parse_u64(w[3].substr(0, dash), b.first) &&
-        parse_u64(w[3].substr(dash + 1), b.last) && b.first <= b.last) {
+  if (verb == "body-file") {
+    // body-file PATH [BYTES A-B]; a PATH with spaces is double-quoted.
+    std::string_view rest = trim(line.substr(9));
+    std::string path;
+    if (!rest.empty() && rest.front() == '"') {
+      const std::size_t close = rest.find('"', 1);
+      if (close != std::string_view::npos) path = std::string(rest.substr(1, close - 1));
+      rest = close == std::string_view::npos ? std::string_view{} : trim(rest.substr(close + 1));
+    } else {
+      path = std::string(rest.substr(0, rest.find(' ')));
+      rest = rest.find(' ') == std::string_view::npos ? std::string_view{}
+                                                      : trim(rest.substr(rest.find(' ')));
+    }
+    const std::vector<std::string> range = split_words(rest);
+    b.text = path;
+    if (!path.empty() && range.empty()) {
+      b.kind = BodyCheck::Kind::file;
+      return true;
+    }
+    const std::size_t dash =
+        range.size() == 2 && range[0] == "BYTES" ? range[1].find('-') : std::string::npos;
+    if (!path.empty() && dash != std::string::npos &&
+        parse_u64(std::string_view(range[1]).substr(0, dash), b.first) &&
+        parse_u64(std::string_view(range[1]).substr(dash + 1), b.last) && b.first <= b.last) {
       b.kind = BodyCheck::Kind::file_range;
-      b.text = w[1];
       return true;
     }
   }

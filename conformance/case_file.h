@@ -37,7 +37,8 @@ struct BodyCheck {
 };
 
 struct ExpectedResponse {
-  bool head = false;  ///< answers a HEAD request: no body follows the head
+  bool head = false;    ///< answers a HEAD request: no body follows the head
+  std::string version;  ///< e.g. "HTTP/1.1"; empty: not checked
   std::optional<StatusSet> status;
   std::vector<HeaderCheck> headers;
   BodyCheck body;

@@ -11,38 +11,31 @@ int main(int argc, char** argv) {
   using Catch::clara::Opt;
   using Catch::clara::ParseResultType;
   using Catch::clara::ParserResult;
-  h1spec::CliOptions o;
+  h1spec::CliOptions o;  // vectors bound to Opt make the option repeatable
 #ifdef H1SPEC_CASES_DIR
   o.cases_dir = H1SPEC_CASES_DIR;
 #endif
 #ifdef H1SPEC_DOCROOT
   o.docroot = H1SPEC_DOCROOT;
 #endif
-  auto append = [](std::vector<std::string>& v) {
-    return [&v](const std::string& s) {
-      v.push_back(s);
-      return ParserResult::ok(ParseResultType::Matched);
-    };
-  };
   Catch::Session session;
-  session.cli(
-      session.cli() |
-      Opt(append(o.targets), "host:port[=name]")["--target"]("server to grade (repeatable)") |
-      Opt(append(o.case_globs), "glob")["--case"]("select cases by id glob (repeatable)") |
-      Opt(append(o.tags), "tag")["--tag"]("select cases by tag (repeatable)") |
-      Opt(o.profile, "strict|rfc|lenient")["--profile"]("grading profile (default rfc)") |
-      Opt(o.strict)["--strict"]("same as --profile strict: SHOULD failures exit 2") |
-      Opt(o.list)["--list"]("list the selected case ids and exit") |
-      Opt(o.junit, "file")["--junit"]("write a JUnit XML report") |
-      Opt(o.json, "file")["--json"]("write a JSON report with raw bytes") |
-      Opt(o.html, "file")["--html"]("write a self-contained HTML report") |
-      Opt(o.timeout_ms, "ms")["--timeout"]("per-read timeout (default 1500)") |
-      Opt(o.no_split)["--no-split"]("replay raw cases whole only") |
-      Opt(o.verbose)["--verbose"]("-v: print every replay") |
-      Opt(o.cases_dir, "dir")["--cases"]("case files directory") |
-      Opt(o.docroot, "dir")["--docroot"]("copy of html/ to compare bodies with") |
-      Opt(o.jobs, "n")["--jobs"]("cases run in parallel (default 8)") |
-      Opt(o.seed, "n")["--seed"]("seed of the random split points (default 1)"));
+  session.cli(session.cli() |
+              Opt(o.targets, "host:port[=name]")["--target"]("server to grade (repeatable)") |
+              Opt(o.case_globs, "glob")["--case"]("select cases by id glob (repeatable)") |
+              Opt(o.tags, "tag")["--tag"]("select cases by tag (repeatable)") |
+              Opt(o.profile, "strict|rfc|lenient")["--profile"]("grading profile (default rfc)") |
+              Opt(o.strict)["--strict"]("same as --profile strict: SHOULD failures exit 2") |
+              Opt(o.list)["--list"]("list the selected case ids and exit") |
+              Opt(o.junit, "file")["--junit"]("write a JUnit XML report") |
+              Opt(o.json, "file")["--json"]("write a JSON report with raw bytes") |
+              Opt(o.html, "file")["--html"]("write a self-contained HTML report") |
+              Opt(o.timeout_ms, "ms")["--timeout"]("per-read timeout (default 1500)") |
+              Opt(o.no_split)["--no-split"]("replay raw cases whole only") |
+              Opt(o.verbose)["--verbose"]("-v: print every replay") |
+              Opt(o.cases_dir, "dir")["--cases"]("case files directory") |
+              Opt(o.docroot, "dir")["--docroot"]("copy of html/ to compare bodies with") |
+              Opt(o.jobs, "n")["--jobs"]("cases run in parallel (default 8)") |
+              Opt(o.seed, "n")["--seed"]("seed of the random split points (default 1)"));
   // "-v" is h1spec's verbose flag; Catch2 would read it as --verbosity.
   std::vector<std::string> args(argv, argv + argc);
   for (std::string& a : args) {

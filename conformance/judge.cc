@@ -109,6 +109,10 @@ bool body_matches(const BodyCheck& b, const Response& r, ExpectedFiles& files, s
 
 bool response_matches(const ExpectedResponse& e, const Response& r, ExpectedFiles& files,
                       std::string& why) {
+  if (!e.version.empty() && r.version != e.version) {
+    why = "response version " + r.version + ", expected " + e.version;
+    return false;
+  }
   if (e.status && !e.status->matches(r.status)) {
     why = "status " + std::to_string(r.status) + ", expected " + e.status->describe();
     return false;

@@ -185,15 +185,22 @@ bool apply_close_action(const Case& c, WireConnection& conn, Reader& reader,
       conn.shutdown_write();
       return true;
     case CloseAction::mid_request:
+      // Anything the server sends within 100 ms is its answer to half a request.
       reader.read_until(1, std::min(deadline, Clock::now() + 100ms));
       conn.close();
+      reader.obs.closed = true;  // nothing more can arrive: the client closed
       return false;
-    case CloseAction::mid_response:
-      while (reader.received.empty() &&
+    case CloseAction::mid_response: {
+      // Read the head and the first body bytes, then walk away from the rest.
+      while (reader.received.find("\r\n\r\n") == std::string::npos &&
              conn.receive(reader.received, deadline) == RecvStatus::data) {
       }
+      const ReadResult head = read_response(reader.received, true, false);
+      if (head.status == ReadStatus::complete) reader.obs.responses.push_back(head.response);
       conn.close();
+      reader.obs.closed = true;
       return false;
+    }
   }
   return true;
 }

@@ -39,6 +39,7 @@ header Content-Type ~ text/
 header X: exact value
 no-header Transfer-Encoding
 body-file index.html
+version HTTP/1.1
 response HEAD
 status 2xx 304
 body-empty
@@ -116,6 +117,7 @@ TEST_CASE("a well-formed file parses into cases", "[case_file]") {
   CHECK(alt.responses[0].headers[2].value == "exact value");
   CHECK(alt.responses[0].headers[3].kind == HeaderCheck::Kind::absent);
   CHECK(alt.responses[0].body.kind == BodyCheck::Kind::file);
+  CHECK(alt.responses[0].version == "HTTP/1.1");
   CHECK(alt.responses[1].head);
   CHECK(alt.responses[1].status->matches(204));
   CHECK(alt.responses[1].status->matches(304));
@@ -149,6 +151,23 @@ TEST_CASE("byte rules: CRLF per line, joins, escapes, repeat", "[case_file]") {
   CHECK_FALSE(decode_bytes({"{{repeat 20000000 \"ab\"}}"}, out, err));
   CHECK_FALSE(decode_bytes({"{{repeat x \"ab\"}}"}, out, err));
   CHECK(expand_host("Host: {{host}}\r\n{{host}}", "h:1") == "Host: h:1\r\nh:1");
+}
+
+TEST_CASE("body-file takes quoted paths and byte ranges", "[case_file]") {
+  const std::string head =
+      "# T\n### EX-B: b\n> RFC 9110 §1: \"x\"\nmeta: level=MAY\n```http\nGET / "
+      "HTTP/1.1\n\n```\n```expect\n";
+  const CaseFile f = parse(
+      head + "body-file \"caf\xc3\xa9 menu.txt\" BYTES 2-5\nresponse\nbody-file a.txt\n```\n");
+  REQUIRE(f.errors.empty());
+  const auto& rs = f.cases[0].alternatives[0].responses;
+  CHECK(rs[0].body.kind == BodyCheck::Kind::file_range);
+  CHECK(rs[0].body.text == "caf\xc3\xa9 menu.txt");
+  CHECK(rs[0].body.first == 2);
+  CHECK(rs[0].body.last == 5);
+  CHECK(rs[1].body.kind == BodyCheck::Kind::file);
+  CHECK_FALSE(parse(head + "body-file a.txt BYTES 5-2\n```\n").errors.empty());
+  CHECK_FALSE(parse(head + "version HTTP/2\n```\n").errors.empty());
 }
 
 TEST_CASE("malformed cases name the file and line", "[case_file]") {

@@ -50,10 +50,12 @@ LinePredicate named(std::string_view name) {
   return [name](std::string_view content) { return iequals(field_name(content), name); };
 }
 
+// True for a Connection field that carries the close option.
 bool is_close_field(std::string_view content) {
   return iequals(field_name(content), "Connection") && has_token(field_value(content), "close");
 }
 
+// True when the head has a field line with this name.
 bool has_field(std::string_view head, std::string_view name) {
   const std::vector<std::string_view> lines = split_lines(head);
   for (std::size_t i = 1; i < lines.size(); ++i) {
@@ -83,6 +85,7 @@ std::string squeeze_before_colon(std::string_view head) {
   return out;
 }
 
+// The head with a HEAD request line turned into GET; other methods are left alone.
 std::string head_as_get(std::string_view head) {
   if (head.substr(0, 5) != "HEAD ") return std::string(head);
   return "GET " + std::string(head.substr(5));
@@ -138,6 +141,7 @@ bool is_dot_dot(std::string_view segment) {
   return dots == "..";
 }
 
+// The naive server's whole 404 response.
 std::string not_found() {
   return "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\n"
          "not found\n";

@@ -13,8 +13,10 @@ struct FieldFacts {
   std::uint64_t length = 0;
 };
 
+// ASCII lower case; other bytes are returned unchanged.
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// `s` without leading and trailing spaces and tabs (OWS).
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -39,6 +41,7 @@ std::string_view last_token(std::string_view value) {
   return trim(comma == std::string_view::npos ? value : value.substr(comma + 1));
 }
 
+// The framing facts of a head's field lines (the first line is skipped).
 FieldFacts scan_fields(std::string_view head) {
   FieldFacts f;
   const std::vector<std::string_view> lines = split_lines(head);
@@ -60,6 +63,7 @@ FieldFacts scan_fields(std::string_view head) {
   return f;
 }
 
+// The framing that a head's Content-Length fields give, when they are all there is.
 BodyFraming from_length(const FieldFacts& f) {
   if (f.length_bad) return {BodyFraming::Kind::unknown, 0};
   if (f.length == 0) return {BodyFraming::Kind::none, 0};

@@ -138,7 +138,7 @@ void Connection::on_timer(Now now) noexcept {
   if (state_ == State::closed || now.mono < deadline_) return;
   const bool partial_head = state_ == State::head && head_timing_;
   if (partial_head && seg_first_ == segments_.size()) {
-    respond_status(408, now);  // RFC 9110 §15.5.9: then close
+    respond_status(408, false, now);  // RFC 9110 §15.5.9: then close
     return;
   }
   close_now();
@@ -180,7 +180,9 @@ bool Connection::step_head(Now now) noexcept {
   const http::ParseResult r = parser_.parse({in_.get() + in_begin_, in_end_ - in_begin_});
   if (r.need_more()) return false;
   if (r.failed()) {
-    respond_status(status_for(r.error), now);
+    // RFC 9110 §9.3.2: no content in any response to HEAD, errors included.
+    const bool head = parser_.has_request_line() && parser_.request().line.method == "HEAD";
+    respond_status(status_for(r.error), head, now);
     return false;
   }
   const http::Request& req = parser_.request();
@@ -278,10 +280,10 @@ Persistence Connection::respond(const http::Request& req, Persistence persistenc
   return persistence;
 }
 
-void Connection::respond_status(int status, Now now) noexcept {
+void Connection::respond_status(int status, bool head_only, Now now) noexcept {
   const std::size_t head_start = out_used_;
   const std::span<char> room{out_.get() + out_used_, out_cap_ - out_used_};
-  const ResponsePlan plan = plan_status(status, context(now), Persistence::close, false, room);
+  const ResponsePlan plan = plan_status(status, context(now), Persistence::close, head_only, room);
   queue_plan(plan, head_start);
   if (config_->access_log != nullptr) {
     config_->access_log->record({"-", "-", status, plan.body.text_size});

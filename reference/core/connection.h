@@ -49,7 +49,9 @@ class Connection {
   // The peer finished sending (read returned 0) or the read side failed.
   void on_eof(Now now) noexcept;
 
-  // Output waiting to be written, in order; the driver may write any prefix.
+  // Output waiting to be written, in order; the driver may write any prefix. The front
+  // segment is already advanced past every byte acknowledged with on_sent, and no
+  // segment is ever empty.
   [[nodiscard]] std::span<const Segment> pending() const noexcept;
   // n bytes from the front of pending() reached the socket.
   void on_sent(std::size_t n, Now now) noexcept;
@@ -64,10 +66,11 @@ class Connection {
   void on_shutdown(Now now) noexcept;
 
   // Whether the driver should read (false while output is backlogged or after close).
+  // When true, read_space() is non-empty.
   [[nodiscard]] bool wants_read() const noexcept;
   // Whether pending() is non-empty.
-  [[nodiscard]] bool wants_write() const noexcept { return !segments_.empty(); }
-  // Earliest time at which on_timer must be called.
+  [[nodiscard]] bool wants_write() const noexcept { return seg_first_ < segments_.size(); }
+  // Earliest time at which on_timer must be called; TimePoint::max() when none.
   [[nodiscard]] TimePoint deadline() const noexcept { return deadline_; }
   void on_timer(Now now) noexcept;
 
@@ -91,7 +94,7 @@ class Connection {
   bool step_head(Now now) noexcept;
   bool step_body() noexcept;
   Persistence respond(const http::Request& req, Persistence persistence, Now now) noexcept;
-  void respond_status(int status, Now now) noexcept;
+  void respond_status(int status, bool head_only, Now now) noexcept;
   void queue_plan(const ResponsePlan& plan, std::size_t head_start) noexcept;
   bool stage_inline_body(ResponsePlan& plan, std::size_t head_start) noexcept;
   void push_bytes(const char* data, std::size_t size) noexcept;

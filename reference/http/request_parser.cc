@@ -92,14 +92,9 @@ bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
 
 // Splits an absolute-form target "http://authority/path?query" (RFC 9112 §3.2.2).
 bool split_absolute(std::string_view target, RequestLine& out) noexcept {
-  std::size_t scheme_len = 0;
-  if (starts_with_icase(target, "http://")) {
-    scheme_len = 7;
-  } else if (starts_with_icase(target, "https://")) {
-    scheme_len = 8;
-  } else {
-    return false;
-  }
+  // h1ref speaks cleartext only; an "https" target must be refused here (RFC 9110 §7.4).
+  constexpr std::size_t scheme_len = 7;
+  if (!starts_with_icase(target, "http://")) return false;
   const std::string_view rest = target.substr(scheme_len);
   const std::size_t slash = rest.find_first_of("/?");
   out.authority = rest.substr(0, slash);
@@ -419,6 +414,7 @@ void RequestParser::reset() noexcept {
   stage_ = Stage::request_line;
   last_ = ParseResult{};
   cursor_ = FieldCursor{};
+  line_done_ = false;
 }
 
 ParseResult RequestParser::parse(std::span<const char> buf) noexcept {
@@ -441,7 +437,10 @@ ParseResult RequestParser::parse_line(std::span<const char> buf) noexcept {
   // A request line is short next to max_head; re-scanning it costs little and keeps
   // one implementation of its grammar.
   const ParseResult r = parse_request_line(buf, request_.line, *limits_);
-  if (r.complete()) cursor_ = FieldCursor{r.consumed, r.consumed, 0};
+  if (r.complete()) {
+    cursor_ = FieldCursor{r.consumed, r.consumed, 0};
+    line_done_ = true;
+  }
   return r;
 }
 

@@ -99,6 +99,9 @@ class RequestParser {
   ParseResult parse(std::span<const char> buf) noexcept;
 
   [[nodiscard]] const Request& request() const noexcept { return request_; }
+  // True once the request line parsed: request().line is then valid even if a later
+  // field fails, so that an error response to HEAD can omit its body.
+  [[nodiscard]] bool has_request_line() const noexcept { return line_done_; }
   // Forgets all progress, ready for the next request.
   void reset() noexcept;
 
@@ -114,6 +117,7 @@ class RequestParser {
   Stage stage_ = Stage::request_line;
   ParseResult last_{};
   FieldCursor cursor_{};
+  bool line_done_ = false;
 };
 
 }  // namespace h1::http

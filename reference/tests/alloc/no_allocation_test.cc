@@ -17,6 +17,9 @@ namespace {
 std::atomic<long> g_allocations{0};
 }  // namespace
 
+// GCC pairs operator new with free() and warns; the pair below is malloc/free throughout.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t n) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
@@ -24,6 +27,7 @@ void* operator new(std::size_t n) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 using namespace h1;
 
@@ -43,7 +47,10 @@ long allocations_during(auto&& fn) {
 }  // namespace
 
 TEST_CASE("the counting allocator sees allocations", "[allocation]") {
-  CHECK(allocations_during([] { auto* s = new std::string(100, 'x'); delete s; }) >= 1);
+  CHECK(allocations_during([] {
+          auto* s = new std::string(100, 'x');
+          delete s;
+        }) >= 1);
 }
 
 TEST_CASE("parsing request heads allocates nothing", "[allocation]") {
@@ -73,7 +80,8 @@ TEST_CASE("decoding chunked bodies allocates nothing", "[allocation]") {
     for (int i = 0; i < 1000; ++i) {
       decoder.reset();
       std::size_t pos = 0;
-      while (pos < body.size()) pos += decoder.step({body.data() + pos, body.size() - pos}).consumed;
+      while (pos < body.size())
+        pos += decoder.step({body.data() + pos, body.size() - pos}).consumed;
     }
   });
   CHECK(n == 0);
@@ -85,18 +93,18 @@ TEST_CASE("serving keep-alive requests allocates nothing after warm-up", "[alloc
   files.add("big.bin", std::string(200'000, 'b'));
   core::Config config;
   core::Connection conn(config, files, core::Now{});
-  const std::string reqs = "GET / HTTP/1.1\r\nHost: h\r\n\r\nGET /missing HTTP/1.1\r\nHost: h\r\n\r\n"
-                           "GET /big.bin HTTP/1.1\r\nHost: h\r\nRange: bytes=0-99999\r\n\r\n"
-                           "HEAD / HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"x\"\r\n\r\n";
+  const std::string reqs =
+      "GET / HTTP/1.1\r\nHost: h\r\n\r\nGET /missing HTTP/1.1\r\nHost: h\r\n\r\n"
+      "GET /big.bin HTTP/1.1\r\nHost: h\r\nRange: bytes=0-99999\r\n\r\n"
+      "HEAD / HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"x\"\r\n\r\n";
   std::size_t written = 0;
   auto round = [&] {
     std::memcpy(conn.read_space().data(), reqs.data(), reqs.size());
     conn.on_read(reqs.size(), core::Now{});
     while (!conn.pending().empty()) {
       const core::Segment& s = conn.pending().front();
-      const std::size_t n = s.kind == core::Segment::Kind::bytes
-                                ? s.size
-                                : static_cast<std::size_t>(s.length);
+      const std::size_t n =
+          s.kind == core::Segment::Kind::bytes ? s.size : static_cast<std::size_t>(s.length);
       written += n;
       conn.on_sent(n, core::Now{});
     }

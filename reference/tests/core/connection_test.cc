@@ -278,6 +278,21 @@ TEST_CASE("unsafe paths are 400 on a connection that stays usable", "[connection
   CHECK(raw.responses()[0].status == 400);
 }
 
+TEST_CASE("error responses to HEAD carry no body", "[connection]") {
+  for (const std::string req :
+       {"HEAD / HTTP/1.1\r\n\r\n", "HEAD / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "HEAD / HTTP/1.1\r\nHost: h\r\nX : y\r\n\r\n"}) {
+    Harness h;
+    h.send(req);
+    const auto rs = h.responses({true});
+    INFO(req);
+    REQUIRE(rs.size() == 1);
+    CHECK(rs[0].status == 400);
+    CHECK(rs[0]["content-length"] == "16");
+    CHECK(h.out.substr(h.out.size() - 4) == "\r\n\r\n");
+  }
+}
+
 TEST_CASE("methods: OPTIONS 204, known 405 with Allow, unknown 501", "[connection]") {
   Harness h;
   h.send(

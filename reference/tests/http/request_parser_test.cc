@@ -232,6 +232,7 @@ TEST_CASE("every parse error has an input that produces it", "[request_parser]")
       {"GET / HTTP/1.1\r\nHost:\r\n\r\n", ParseError::bad_host},
       {"GET / HTTP/1.1\r\nHost: a\\b\r\n\r\n", ParseError::bad_host},
       {"GET http://h:65536/ HTTP/1.1\r\nHost: h\r\n\r\n", ParseError::bad_target},
+      {"GET https://h/ HTTP/1.1\r\nHost: h\r\n\r\n", ParseError::bad_target},
   };
   std::set<ParseError> seen;
   for (const Row& row : rows) {

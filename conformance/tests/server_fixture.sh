@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Starts, uses and stops loopback servers for ctest fixtures. State lives in STATE_DIR:
+# NAME.pid, NAME.port, NAME.log. Only processes started here are ever signalled, by PID.
+#
+#   server_fixture.sh start STATE_DIR NAME -- command args...   (waits for "listening on")
+#   server_fixture.sh stop  STATE_DIR NAME
+#   server_fixture.sh run   STATE_DIR [--expect-exit N] [--expect-output TEXT] -- command args...
+#
+# In commands, @PORT:NAME@ becomes the port of the started server NAME.
+set -uo pipefail
+
+die() { echo "server_fixture: $*" >&2; exit 1; }
+
+substitute() {
+  local state=$1; shift
+  local out=() arg name
+  for arg in "$@"; do
+    while [[ $arg =~ @PORT:([A-Za-z0-9_.-]+)@ ]]; do
+      name=${BASH_REMATCH[1]}
+      [[ -s "$state/$name.port" ]] || die "no running server named $name"
+      arg=${arg//@PORT:$name@/$(cat "$state/$name.port")}
+    done
+    out+=("$arg")
+  done
+  printf '%s\0' "${out[@]}"
+}
+
+start() {
+  local state=$1 name=$2; shift 3
+  mkdir -p "$state"
+  local log="$state/$name.log"
+  mapfile -d '' cmd < <(substitute "$state" "$@")
+  "${cmd[@]}" >"$log" 2>&1 &
+  local pid=$!
+  echo "$pid" >"$state/$name.pid"
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      cat "$log" >&2
+      die "$name exited before listening"
+    fi
+    local port
+    port=$(sed -n 's#^listening on http://[^ ]*:\([0-9][0-9]*\).*#\1#p' "$log" | head -n 1)
+    if [[ -n $port ]]; then
+      echo "$port" >"$state/$name.port"
+      echo "$name: pid $pid, port $port"
+      return 0
+    fi
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null
+  die "$name did not print 'listening on' within 10 s"
+}
+
+stop() {
+  local state=$1 name=$2
+  [[ -s "$state/$name.pid" ]] || { echo "$name: not running"; return 0; }
+  local pid
+  pid=$(cat "$state/$name.pid")
+  kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null
+    rm -f "$state/$name.pid" "$state/$name.port"
+    die "$name (pid $pid) ignored SIGTERM for 5 s and was killed"
+  fi
+  rm -f "$state/$name.pid" "$state/$name.port"
+  echo "$name: stopped"
+}
+
+run() {
+  local state=$1; shift
+  local expect_exit="" expect_output=""
+  while [[ $# -gt 0 && $1 != -- ]]; do
+    case $1 in
+      --expect-exit) expect_exit=$2; shift 2 ;;
+      --expect-output) expect_output=$2; shift 2 ;;
+      *) die "unknown run option $1" ;;
+    esac
+  done
+  shift
+  mapfile -d '' cmd < <(substitute "$state" "$@")
+  local out rc
+  out=$("${cmd[@]}" 2>&1)
+  rc=$?
+  printf '%s\n' "$out"
+  if [[ -n $expect_exit && $rc -ne $expect_exit ]]; then
+    die "exit status $rc, expected $expect_exit"
+  fi
+  if [[ -n $expect_output && $out != *"$expect_output"* ]]; then
+    die "output lacks: $expect_output"
+  fi
+  [[ -n $expect_exit ]] && return 0
+  return "$rc"
+}
+
+case ${1:-} in
+  start) [[ $# -ge 5 && $4 == -- ]] || die "usage: start STATE NAME -- cmd..."; start "$2" "$3" "${@:4}" ;;
+  stop) [[ $# -eq 3 ]] || die "usage: stop STATE NAME"; stop "$2" "$3" ;;
+  run) [[ $# -ge 3 ]] || die "usage: run STATE [...] -- cmd..."; run "${@:2}" ;;
+  *) die "usage: start|stop|run" ;;
+esac

@@ -1,0 +1,30 @@
+#include "io/signals.h"
+
+#include <pthread.h>
+
+namespace h1::io {
+
+void ignore_sigpipe() noexcept {
+  struct sigaction sa {};
+  sa.sa_handler = SIG_IGN;
+  sigemptyset(&sa.sa_mask);
+  (void)::sigaction(SIGPIPE, &sa, nullptr);
+}
+
+sigset_t block_stop_signals() noexcept {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  (void)::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int wait_for_signal(const sigset_t& set) noexcept {
+  for (;;) {
+    int signo = 0;
+    if (::sigwait(&set, &signo) == 0) return signo;
+  }
+}
+
+}  // namespace h1::io

@@ -1,0 +1,20 @@
+// Process signals. Stop signals are handled synchronously: they are blocked in every
+// thread and one thread waits for them, so no async-signal-safe handler is needed.
+#pragma once
+
+#include <csignal>
+
+namespace h1::io {
+
+// Ignores SIGPIPE process-wide: a peer that vanished must show up as EPIPE on a write
+// (sendfile has no MSG_NOSIGNAL), not kill the server.
+void ignore_sigpipe() noexcept;
+
+// Blocks SIGINT and SIGTERM in the calling thread (threads created later inherit the
+// mask) and returns the set for wait_for_signal.
+[[nodiscard]] sigset_t block_stop_signals() noexcept;
+
+// Waits until a signal of set (which must be blocked) is pending; returns its number.
+[[nodiscard]] int wait_for_signal(const sigset_t& set) noexcept;
+
+}  // namespace h1::io

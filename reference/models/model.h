@@ -1,0 +1,60 @@
+// What every concurrency model shares: the server options, the environment the
+// executable hands over, and the entry point of each model.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config.h"
+#include "io/docroot.h"
+#include "io/setup_result.h"
+#include "io/unique_fd.h"
+
+namespace h1::models {
+
+// Every option of the h1ref command line (see DESIGN.md), already validated.
+struct ServeOptions {
+  std::string root = "html";
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string model = "epoll";
+  unsigned workers = 1;             ///< event loops (epoll); >= 1
+  std::size_t max_connections = 0;  ///< process-wide open connections; 0: no limit
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds header_timeout{10'000};
+  std::string access_log;  ///< empty: none; "-": stdout
+  bool quiet = false;      ///< no informational output
+  bool help = false;       ///< print usage and exit
+};
+
+// What the executable provides to a model. The documents must come from a DocRoot:
+// models send files with sendfile, so handles have to be real descriptors.
+struct ServeEnv {
+  io::DocRoot* root = nullptr;
+  core::AccessLog* access_log = nullptr;
+  // Called once, after every listener is bound, with the port they all share.
+  std::function<void(std::uint16_t port)> on_listening;
+  // One line of diagnostics, without newline; may be called from any thread. Models
+  // send errors always and informational lines only when options.quiet is false.
+  std::function<void(std::string_view line)> log;
+};
+
+// The connection policy for these options.
+[[nodiscard]] core::Config make_config(const ServeOptions& options, core::AccessLog* log);
+
+// Binds `count` listeners on options.host:options.port. With port 0 the first one picks
+// the port and the others join it; with count > 1 all of them set SO_REUSEPORT.
+io::SetupResult<std::vector<io::unique_fd>> bind_listeners(const ServeOptions& options,
+                                                           unsigned count);
+
+// The epoll model: options.workers threads, each with its own SO_REUSEPORT listener and
+// epoll loop. Blocks until SIGINT or SIGTERM, drains, and returns the exit status
+// (0 after a graceful stop, 1 if setup failed).
+[[nodiscard]] int run_epoll(const ServeOptions& options, const ServeEnv& env);
+
+}  // namespace h1::models

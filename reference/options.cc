@@ -1,0 +1,170 @@
+#include "options.h"
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <thread>
+
+namespace h1::cli {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::uint64_t kMaxWorkers = 1024;
+constexpr std::uint64_t kMaxTimeoutMs = 86'400'000;  // a day: longer is surely a typo
+
+// A whole decimal number in [min, max]; no sign, no spaces, no leading '+'.
+std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  if (v < min || v > max) return std::nullopt;
+  return v;
+}
+
+// Seconds with up to three decimals ("30", "0.5"), as a positive duration.
+std::optional<milliseconds> parse_seconds(std::string_view s) {
+  const std::size_t dot = s.find('.');
+  const std::string_view whole = s.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  if (dot != std::string_view::npos && (frac.empty() || frac.size() > 3)) return std::nullopt;
+  const auto secs = parse_uint(whole, 0, kMaxTimeoutMs / 1000);
+  if (!secs) return std::nullopt;
+  std::uint64_t ms = *secs * 1000;
+  if (!frac.empty()) {
+    const auto f = parse_uint(frac, 0, 999);
+    if (!f) return std::nullopt;
+    std::uint64_t scaled = *f;
+    for (std::size_t i = frac.size(); i < 3; ++i) scaled *= 10;
+    ms += scaled;
+  }
+  if (ms == 0 || ms > kMaxTimeoutMs) return std::nullopt;
+  return milliseconds(static_cast<milliseconds::rep>(ms));
+}
+
+// A dotted-quad IPv4 address: four decimal octets, no leading zeros (as inet_pton).
+bool valid_ipv4(std::string_view s) {
+  for (int part = 0; part < 4; ++part) {
+    const std::size_t dot = s.find('.');
+    const bool last = part == 3;
+    if (last != (dot == std::string_view::npos)) return false;
+    const std::string_view octet = s.substr(0, dot);
+    if (octet.size() > 1 && octet.front() == '0') return false;
+    if (!parse_uint(octet, 0, 255)) return false;
+    if (!last) s.remove_prefix(dot + 1);
+  }
+  return true;
+}
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// Applies one flag with its value; returns an error message or "".
+std::string apply(models::ServeOptions& o, std::string_view flag, std::string_view value) {
+  const std::string bad = "invalid value " + quoted(value) + " for " + std::string(flag);
+  if (flag == "--root") {
+    if (value.empty()) return bad;
+    o.root = value;
+  } else if (flag == "--host") {
+    if (!valid_ipv4(value)) return bad + ": expected an IPv4 address such as 127.0.0.1";
+    o.host = value;
+  } else if (flag == "--port") {
+    const auto v = parse_uint(value, 0, 65535);
+    if (!v) return bad + ": expected a port number from 0 to 65535";
+    o.port = static_cast<std::uint16_t>(*v);
+  } else if (flag == "--model") {
+    if (value != "epoll") return "unknown model " + quoted(value) + " (available: epoll)";
+    o.model = value;
+  } else if (flag == "--workers") {
+    const auto v = parse_uint(value, 1, kMaxWorkers);
+    if (!v) return bad + ": expected a number from 1 to " + std::to_string(kMaxWorkers);
+    o.workers = static_cast<unsigned>(*v);
+  } else if (flag == "--max-connections") {
+    const auto v = parse_uint(value, 0, UINT32_MAX);
+    if (!v) return bad + ": expected a number (0 for no limit)";
+    o.max_connections = static_cast<std::size_t>(*v);
+  } else if (flag == "--idle-timeout" || flag == "--header-timeout") {
+    const auto v = parse_seconds(value);
+    if (!v) return bad + ": expected seconds, such as 30 or 0.5";
+    (flag == "--idle-timeout" ? o.idle_timeout : o.header_timeout) = *v;
+  } else {
+    if (value.empty()) return bad;
+    o.access_log = value;  // --access-log, the last flag that takes a value
+  }
+  return {};
+}
+
+bool takes_value(std::string_view flag) {
+  constexpr std::string_view kFlags[] = {"--root",         "--host",           "--port",
+                                         "--model",        "--workers",        "--max-connections",
+                                         "--idle-timeout", "--header-timeout", "--access-log"};
+  for (std::string_view f : kFlags) {
+    if (f == flag) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ParsedOptions parse_options(std::span<const std::string_view> args) {
+  ParsedOptions out;
+  const unsigned cores = std::thread::hardware_concurrency();
+  out.options.workers = cores == 0 ? 1 : cores;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      out.options.help = true;
+      return out;
+    }
+    if (arg == "--quiet") {
+      out.options.quiet = true;
+      continue;
+    }
+    const std::size_t eq = arg.find('=');
+    const std::string_view flag = arg.substr(0, eq);
+    if (!takes_value(flag)) {
+      if (flag == "--quiet" || flag == "--help") {
+        out.error = "option " + quoted(flag) + " takes no value";
+      } else if (arg.starts_with("-")) {
+        out.error = "unknown option " + quoted(flag);
+      } else {
+        out.error = "unexpected argument " + quoted(arg);
+      }
+      return out;
+    }
+    std::string_view value;
+    if (eq != std::string_view::npos) {
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      out.error = "option " + quoted(flag) + " needs a value";
+      return out;
+    }
+    out.error = apply(out.options, flag, value);
+    if (!out.ok()) return out;
+  }
+  return out;
+}
+
+std::string_view usage() noexcept {
+  return "usage: h1ref [options]\n"
+         "A strict HTTP/1.1 static-file server.\n"
+         "\n"
+         "  --root DIR             directory to serve (default: html)\n"
+         "  --host ADDR            IPv4 address to listen on (default: 127.0.0.1)\n"
+         "  --port N               TCP port; 0 picks a free one (default: 8080)\n"
+         "  --model NAME           concurrency model: epoll (default: epoll)\n"
+         "  --workers N            event-loop threads (default: one per core)\n"
+         "  --max-connections N    open connections at most; 0: no limit (default: 0)\n"
+         "  --idle-timeout S       keep-alive idle and stall timeout in seconds (default: 60)\n"
+         "  --header-timeout S     time allowed to send a request head (default: 10)\n"
+         "  --access-log FILE|-    log one line per response to FILE or stdout\n"
+         "  --quiet                no informational messages on stderr\n"
+         "  --help                 show this text\n"
+         "\n"
+         "Prints 'listening on http://HOST:PORT' once ready; SIGINT/SIGTERM stop it\n"
+         "gracefully. Bad options or an unreadable root exit with status 2.\n";
+}
+
+}  // namespace h1::cli

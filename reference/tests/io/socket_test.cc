@@ -1,0 +1,112 @@
+#include "io/socket.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include "io/stream.h"
+
+namespace h1::io {
+namespace {
+
+unique_fd connect_to(std::uint16_t port) {
+  unique_fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+// Accepts, retrying while the connection is still on its way through the loopback.
+AcceptResult accept_soon(int listener) {
+  for (int i = 0; i < 200; ++i) {
+    AcceptResult r = accept_connection(listener);
+    if (r.status != AcceptStatus::would_block) return r;
+    ::usleep(5000);
+  }
+  return accept_connection(listener);
+}
+
+TEST_CASE("listen_tcp on port 0 picks a port that bound_port reports", "[socket]") {
+  auto l = listen_tcp("127.0.0.1", 0, false, 16);
+  REQUIRE(l);
+  const auto port = bound_port(l.value->get());
+  REQUIRE(port);
+  CHECK(*port != 0);
+  CHECK((::fcntl(l.value->get(), F_GETFL) & O_NONBLOCK) != 0);
+}
+
+TEST_CASE("listen_tcp rejects a bad host and a taken port", "[socket]") {
+  auto bad = listen_tcp("localhost", 0, false, 16);
+  CHECK_FALSE(bad);
+  CHECK(bad.error.find("localhost") != std::string::npos);
+
+  auto first = listen_tcp("127.0.0.1", 0, false, 16);
+  REQUIRE(first);
+  const auto port = *bound_port(first.value->get());
+  auto second = listen_tcp("127.0.0.1", port, false, 16);
+  REQUIRE_FALSE(second);
+  CHECK(second.error.find("bind") != std::string::npos);
+}
+
+TEST_CASE("SO_REUSEPORT lets several listeners share a port", "[socket]") {
+  auto a = listen_tcp("127.0.0.1", 0, true, 16);
+  REQUIRE(a);
+  const auto port = *bound_port(a.value->get());
+  auto b = listen_tcp("127.0.0.1", port, true, 16);
+  REQUIRE(b);
+  CHECK(*bound_port(b.value->get()) == port);
+}
+
+TEST_CASE("check_port_free sees a SO_REUSEPORT group that is listening", "[socket]") {
+  auto group = listen_tcp("127.0.0.1", 0, true, 16);
+  REQUIRE(group);
+  const auto port = *bound_port(group.value->get());
+  const auto r = check_port_free("127.0.0.1", port);
+  CHECK_FALSE(r);
+  CHECK(r.error.find("bind") != std::string::npos);
+  group.value->reset();
+  CHECK(check_port_free("127.0.0.1", port));
+}
+
+TEST_CASE("accept_connection and the stream calls move bytes", "[socket]") {
+  auto l = listen_tcp("127.0.0.1", 0, false, 16);
+  REQUIRE(l);
+  const int listener = l.value->get();
+  CHECK(accept_connection(listener).status == AcceptStatus::would_block);
+
+  unique_fd client = connect_to(*bound_port(listener));
+  AcceptResult server = accept_soon(listener);
+  REQUIRE(server.status == AcceptStatus::ok);
+  CHECK((::fcntl(server.fd.get(), F_GETFL) & O_NONBLOCK) != 0);
+
+  char buf[16];
+  CHECK(read_some(server.fd.get(), buf).status == IoStatus::would_block);
+
+  const char hello[] = "hello";
+  const iovec iov[2] = {{const_cast<char*>(hello), 2}, {const_cast<char*>(hello + 2), 3}};
+  const IoResult w = write_gather(server.fd.get(), iov);
+  CHECK(w.status == IoStatus::ok);
+  CHECK(w.count == 5);
+  CHECK(::read(client.get(), buf, sizeof buf) == 5);
+
+  REQUIRE(shutdown_write(server.fd.get()));
+  CHECK(::read(client.get(), buf, sizeof buf) == 0);  // FIN arrived
+
+  client.reset();
+  IoResult r{};
+  for (int i = 0; i < 200; ++i) {
+    r = read_some(server.fd.get(), buf);
+    if (r.status != IoStatus::would_block) break;
+    ::usleep(5000);
+  }
+  CHECK(r.status == IoStatus::eof);
+}
+
+}  // namespace
+}  // namespace h1::io

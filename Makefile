@@ -21,7 +21,7 @@ run: build
 serve: build
 	$(H1REF_RELEASE) --root html --port $(PORT)
 
-test: test-release test-asan
+test: format-check test-release test-asan
 	@echo "make test: all suites passed (release and ASan+UBSan)"
 
 test-release: build
@@ -35,8 +35,9 @@ test-asan: deps
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
 
-format-check:
+format-check: deps
 	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror
+	@echo "format-check: clean"
 
 clean:
 	rm -rf build

@@ -29,6 +29,28 @@ RunSummary summarise(const std::vector<CaseResult>& results, double seconds) {
   return s;
 }
 
+std::string escape_markup(std::string_view text, bool xml) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '"')
+      out += "&quot;";
+    else if (c == '\'' && xml)
+      out += "&apos;";
+    else if (xml && u < 0x20 && c != '\n' && c != '\t')
+      out += '?';
+    else
+      out += c;
+  }
+  return out;
+}
+
 std::string printable(std::string_view bytes, std::size_t max) {
   std::string out;
   const bool cut = bytes.size() > max;

@@ -21,6 +21,10 @@ struct RunSummary {
 // inputs shortened in the middle.
 [[nodiscard]] std::string printable(std::string_view bytes, std::size_t max = 4096);
 
+// Escapes text for HTML and XML attributes and content. XML 1.0 cannot carry most control
+// characters even as references, so they become '?'; HTML keeps them.
+[[nodiscard]] std::string escape_markup(std::string_view text, bool xml);
+
 [[nodiscard]] bool write_junit(const std::string& path, const std::vector<CaseResult>& results,
                                const RunOptions& opts, const RunSummary& sum, std::string& error);
 [[nodiscard]] bool write_json(const std::string& path, const std::vector<CaseResult>& results,

@@ -9,36 +9,7 @@ namespace h1spec {
 
 namespace {
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters even as references.
-        if (u < 0x20 && c != '\n' && c != '\t')
-          out += "?";
-        else
-          out += c;
-    }
-  }
-  return out;
-}
+std::string xml_escape(std::string_view s) { return escape_markup(s, true); }
 
 std::string seconds(double s) {
   char buf[32];

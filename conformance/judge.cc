@@ -150,6 +150,7 @@ bool connection_matches(const Alternative& alt, const Observation& obs, std::siz
                      : "canary on the same connection failed: " + obs.canary_detail;
     return false;
   }
+
   if (alt.server_alive && obs.alive_ok != true) {
     why = "a new connection afterwards failed: " + obs.alive_detail;
     return false;

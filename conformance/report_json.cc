@@ -30,13 +30,21 @@ std::string base64(std::string_view in) {
   return out;
 }
 
+// Raw bytes are kept whole up to this size; beyond it the report keeps the first part
+// and says how long the original was (a 1 MiB body per replay would bloat the file).
+constexpr std::size_t kMaxRawBytes = 64 * 1024;
+
 nlohmann::json replay_json(const ReplayRecord& r) {
+  const std::string_view sent = std::string_view(r.sent).substr(0, kMaxRawBytes);
+  const std::string_view received = std::string_view(r.received).substr(0, kMaxRawBytes);
   return {{"mode", to_string(r.mode)},
           {"split_at", r.split_at},
           {"verdict", to_string(r.judgement.verdict)},
           {"reason", r.judgement.reason},
-          {"request_base64", base64(r.sent)},
-          {"response_base64", base64(r.received)},
+          {"request_bytes", r.sent.size()},
+          {"response_bytes", r.received.size()},
+          {"request_base64", base64(sent)},
+          {"response_base64", base64(received)},
           {"request_text", printable(r.sent, 16384)},
           {"response_text", printable(r.received, 16384)}};
 }

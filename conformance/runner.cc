@@ -131,36 +131,43 @@ bool any_could_match(const Case& c, const Observation& obs, ExpectedFiles& files
   return false;
 }
 
-void check_canary(WireConnection& conn, const Endpoint& target, const RunOptions& opts,
-                  ExpectedFiles& files, std::optional<bool>& ok, std::string& detail) {
+enum class CanaryOutcome : std::uint8_t { answered, closed, silent };
+
+// Sends the canary on conn and judges its answer. Reports whether the server answered,
+// closed the connection without answering, or stayed silent.
+CanaryOutcome check_canary(WireConnection& conn, const Endpoint& target, const RunOptions& opts,
+                           ExpectedFiles& files, std::optional<bool>& ok, std::string& detail) {
   const auto deadline = Clock::now() + opts.timeout;
   std::string got;
+  ok = false;
   if (!conn.send_all(canary_request(target.authority()), deadline)) {
-    ok = false;
-    detail = "could not send the canary";
-    return;
+    detail = "connection closed";
+    return CanaryOutcome::closed;
   }
   for (;;) {
     const ReadResult r = read_response(got, false, false);
     if (r.status == ReadStatus::complete) {
       ok = canary_matches(r.response, files, detail);
-      return;
+      return CanaryOutcome::answered;
     }
-    if (r.status == ReadStatus::malformed) break;
+    if (r.status == ReadStatus::malformed) {
+      detail = "malformed canary response: " + r.error;
+      return CanaryOutcome::answered;
+    }
     const RecvStatus s = conn.receive(got, deadline);
-    if (s != RecvStatus::data) {
-      const ReadResult last = read_response(got, false, true);
-      if (last.status == ReadStatus::complete) {
-        ok = canary_matches(last.response, files, detail);
-        return;
-      }
-      detail = s == RecvStatus::timeout ? "no answer to the canary" : "connection closed";
-      ok = false;
-      return;
+    if (s == RecvStatus::data) continue;
+    const ReadResult last = read_response(got, false, true);
+    if (last.status == ReadStatus::complete) {
+      ok = canary_matches(last.response, files, detail);
+      return CanaryOutcome::answered;
     }
+    if (s == RecvStatus::timeout) {
+      detail = "no answer to the canary";
+      return CanaryOutcome::silent;
+    }
+    detail = got.empty() ? "connection closed" : "connection closed inside the canary response";
+    return got.empty() ? CanaryOutcome::closed : CanaryOutcome::answered;
   }
-  ok = false;
-  detail = "malformed canary response";
 }
 
 void check_alive(const Endpoint& target, const RunOptions& opts, ExpectedFiles& files,
@@ -172,7 +179,7 @@ void check_alive(const Endpoint& target, const RunOptions& opts, ExpectedFiles& 
     obs.alive_detail = error;
     return;
   }
-  check_canary(fresh, target, opts, files, obs.alive_ok, obs.alive_detail);
+  (void)check_canary(fresh, target, opts, files, obs.alive_ok, obs.alive_detail);
 }
 
 // The client's part after sending, for close= actions; returns false if reading is over.
@@ -221,18 +228,26 @@ ReplayRecord replay_raw(const Case& c, const Endpoint& target, const RunOptions&
     return rec;
   }
   if (mode == Replay::bytewise) conn.set_nodelay(true);
+  // Writing one byte per segment takes a while; the answer's timeout starts after it.
+  (void)send_blocks(conn, blocks, mode, split_at, Clock::now() + 4 * timeout);  // judged below
   const auto deadline = Clock::now() + timeout;
-  (void)send_blocks(conn, blocks, mode, split_at, deadline);  // an early close is judged below
   Observation obs;
   Reader reader{c, conn, rec.received, obs};
   if (apply_close_action(c, conn, reader, deadline)) {
     reader.read_until(max_responses(c), deadline);
-    if (reader.eof || any_could_match(c, obs, files, ConnectionExpect::closed)) {
+    // The canary answers "open or closed?" at once; waiting for end of stream is the
+    // fallback when only a close is acceptable.
+    if (!reader.eof && any_could_match(c, obs, files, ConnectionExpect::open)) {
+      obs.trailing_bytes = rec.received.size() - reader.offset;
+      const CanaryOutcome k =
+          check_canary(conn, target, opts, files, obs.canary_ok, obs.canary_detail);
+      obs.closed_checked = k != CanaryOutcome::silent;
+      obs.closed = k == CanaryOutcome::closed;
+    } else if (reader.eof || any_could_match(c, obs, files, ConnectionExpect::closed)) {
       reader.read_to_close(deadline);
-    }
-    obs.trailing_bytes = rec.received.size() - reader.offset;
-    if (!obs.closed && any_could_match(c, obs, files, ConnectionExpect::open)) {
-      check_canary(conn, target, opts, files, obs.canary_ok, obs.canary_detail);
+      obs.trailing_bytes = rec.received.size() - reader.offset;
+    } else {
+      obs.trailing_bytes = rec.received.size() - reader.offset;
     }
   }
   for (const Alternative& alt : c.alternatives) {

@@ -96,6 +96,9 @@ struct CaseFile {
 [[nodiscard]] bool decode_bytes(const std::vector<std::string>& lines, std::string& out,
                                 std::string& error);
 
+// Decodes the escapes and templates of one line of text (no line structure) into out.
+[[nodiscard]] bool decode_escapes(std::string_view text, std::string& out, std::string& error);
+
 // Replaces every "{{host}}" in bytes with host.
 [[nodiscard]] std::string expand_host(std::string_view bytes, std::string_view host);
 

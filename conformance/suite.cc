@@ -140,8 +140,9 @@ void register_with_catch(const std::vector<CaseResult>& results, const RunOption
     const Case& c = *r.test;
     std::string name = c.id;
     if (opts.targets.size() > 1) name += " @" + opts.targets[r.target].name;
-    std::string tags = "[" + std::string(to_string(c.level)) + "]";
-    for (const std::string& t : c.tags) tags += "[" + t + "]";
+    std::string tags;
+    for (std::string_view t : c.tags) tags.append("[").append(t).append("]");
+    tags.append("[").append(to_string(c.level)).append("]");
     Catch::getMutableRegistryHub().registerTest(Catch::makeTestCase(
         new ResultInvoker(&r), "", Catch::NameAndTags{name, tags},
         Catch::SourceLineInfo(c.file.c_str(), static_cast<std::size_t>(c.line))));

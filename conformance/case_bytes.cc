@@ -52,7 +52,8 @@ bool expand_template(std::string_view s, std::size_t& i, std::string& out, std::
   }
   std::string unit;
   if (!decode_escapes(rest.substr(p + 2, q - p - 2), unit, error)) return false;
-  if (n * std::max<std::size_t>(unit.size(), 1) > kMaxRepeatBytes) {
+  // Divide rather than multiply: a huge count must not wrap around the limit.
+  if (n > kMaxRepeatBytes / std::max<std::size_t>(unit.size(), 1)) {
     error = "{{repeat}} writes more than 10000000 bytes";
     return false;
   }

@@ -149,6 +149,7 @@ TEST_CASE("byte rules: CRLF per line, joins, escapes, repeat", "[case_file]") {
   CHECK(err.find("unknown escape") != std::string::npos);
   CHECK_FALSE(decode_bytes({"\\x4"}, out, err));
   CHECK_FALSE(decode_bytes({"{{repeat 20000000 \"ab\"}}"}, out, err));
+  CHECK_FALSE(decode_bytes({"{{repeat 9223372036854775809 \"ab\"}}"}, out, err));
   CHECK_FALSE(decode_bytes({"{{repeat x \"ab\"}}"}, out, err));
   CHECK(expand_host("Host: {{host}}\r\n{{host}}", "h:1") == "Host: h:1\r\nh:1");
 }

@@ -4,7 +4,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
-.PHONY: deps build run serve test test-release test-asan format format-check clean
+.PHONY: deps build run serve test test-release test-asan test-fuzz-smoke fuzz fuzz-coverage \
+	format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -21,18 +22,40 @@ run: build
 serve: build
 	$(H1REF_RELEASE) --root html --port $(PORT)
 
-test: format-check test-release test-asan
-	@echo "make test: all suites passed (release and ASan+UBSan)"
+test: format-check test-release test-asan test-fuzz-smoke
+	@echo "make test: all suites passed (release, ASan+UBSan and the fuzz smoke)"
 
 test-release: build
 	@ctest --preset release -j $(JOBS)
 
 # The fault-injection runs only judge h1spec, which the release pass already proves; the
-# sanitizer pass spends its time on h1ref, the unit tests and the suite instead.
+# sanitizer pass spends its time on h1ref, the unit tests and the suite instead. The same goes
+# for the fuzz-infra tests, which build their own clang binaries whatever the preset.
 test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan -j $(JOBS) -LE faults
+	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra'
+
+# A short fuzz of every target (ASan+UBSan libFuzzer build); a crash fails make test. Its
+# output goes to build/fuzz/smoke/, apart from what `make fuzz` keeps.
+FUZZ_SMOKE_SECONDS ?= 10
+test-fuzz-smoke: deps
+	@if command -v clang++ >/dev/null 2>&1; then \
+	  bash ci/fuzz.sh --seconds $(FUZZ_SMOKE_SECONDS) --out-dir build/fuzz/smoke; \
+	else \
+	  echo "test-fuzz-smoke: SKIPPED: clang++ not found (make deps installs clang)"; \
+	fi
+
+# Continuous fuzzing: FUZZ_SECONDS per target, every fuzz/<name>_fuzzer.cc unless FUZZ_TARGETS
+# names some. Crashes land in build/fuzz/crashes/, the grown corpora in build/fuzz/merged/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	@bash ci/fuzz.sh --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Line coverage of reference/http/ and reference/core/ reached by the committed corpora.
+fuzz-coverage: deps
+	@bash ci/fuzz-coverage.sh
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

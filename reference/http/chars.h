@@ -7,14 +7,14 @@
 namespace h1::http {
 
 namespace detail {
-constexpr std::array<bool, 256> make_table(bool (*pred)(unsigned)) {
+consteval std::array<bool, 256> make_table(bool (*pred)(unsigned)) {
   std::array<bool, 256> t{};
   for (unsigned c = 0; c < 256; ++c) t[c] = pred(c);
   return t;
 }
-constexpr bool is_alpha_u(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_digit_u(unsigned c) { return c >= '0' && c <= '9'; }
-constexpr bool tchar_pred(unsigned c) {
+consteval bool is_alpha_u(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+consteval bool is_digit_u(unsigned c) { return c >= '0' && c <= '9'; }
+consteval bool tchar_pred(unsigned c) {
   if (is_alpha_u(c) || is_digit_u(c)) return true;
   switch (c) {
     case '!':
@@ -38,9 +38,9 @@ constexpr bool tchar_pred(unsigned c) {
   }
 }
 // field-vchar / SP / HTAB: VCHAR, obs-text, SP and HTAB; never CTL or DEL.
-constexpr bool field_value_pred(unsigned c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
+consteval bool field_value_pred(unsigned c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
 // RFC 3986 characters allowed in a request-target (pchar, "/", "?", and "%" for pct-encoding).
-constexpr bool target_pred(unsigned c) {
+consteval bool target_pred(unsigned c) {
   if (is_alpha_u(c) || is_digit_u(c)) return true;
   switch (c) {
     case '-':
@@ -70,8 +70,13 @@ constexpr bool target_pred(unsigned c) {
       return false;
   }
 }
-constexpr bool hex_pred(unsigned c) {
+consteval bool hex_pred(unsigned c) {
   return is_digit_u(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+consteval std::array<std::uint8_t, 256> make_target_classes() {
+  std::array<std::uint8_t, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) t[c] = c == '%' ? 2 : target_pred(c) ? 1 : 0;
+  return t;
 }
 }  // namespace detail
 
@@ -86,6 +91,12 @@ constexpr bool is_tchar(char c) { return kTchar[static_cast<std::uint8_t>(c)]; }
 constexpr bool is_field_value_char(char c) { return kFieldValue[static_cast<std::uint8_t>(c)]; }
 // True for a byte allowed literally in a request-target.
 constexpr bool is_target_char(char c) { return kTargetChar[static_cast<std::uint8_t>(c)]; }
+// How a byte may appear in a request-target: never, as itself, or as the '%' of a triplet.
+enum class TargetClass : std::uint8_t { invalid = 0, plain = 1, percent = 2 };
+inline constexpr std::array<std::uint8_t, 256> kTargetClass = detail::make_target_classes();
+constexpr TargetClass target_class(char c) {
+  return static_cast<TargetClass>(kTargetClass[static_cast<std::uint8_t>(c)]);
+}
 constexpr bool is_hex_digit(char c) { return kHexDigit[static_cast<std::uint8_t>(c)]; }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Value of a hex digit; only meaningful when is_hex_digit(c).

@@ -70,21 +70,26 @@ ParseResult scan_method(std::span<const char> buf, std::size_t pos, const Limits
   return ParseResult::done(i);  // offset of the SP after the method
 }
 
-bool valid_pct_encoded(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') continue;
-    if (i + 2 >= s.size() || !is_hex_digit(s[i + 1]) || !is_hex_digit(s[i + 2])) return false;
-    i += 2;
+// Length of the longest prefix of s made of request-target characters and complete
+// pct-encoded triplets (RFC 3986 §2.1): one pass, stopping at the first byte that breaks it.
+std::size_t target_prefix(std::string_view s) noexcept {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (p != end) {
+    const TargetClass k = target_class(*p);
+    if (k == TargetClass::plain) {
+      ++p;
+    } else if (k == TargetClass::percent && end - p >= 3 && is_hex_digit(p[1]) &&
+               is_hex_digit(p[2])) {
+      p += 3;
+    } else {
+      break;
+    }
   }
-  return true;
+  return static_cast<std::size_t>(p - s.data());
 }
 
-bool valid_target_chars(std::string_view s) noexcept {
-  for (char c : s) {
-    if (!is_target_char(c)) return false;
-  }
-  return valid_pct_encoded(s);
-}
+bool valid_target_chars(std::string_view s) noexcept { return target_prefix(s) == s.size(); }
 
 bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
@@ -103,9 +108,9 @@ bool split_absolute(std::string_view target, RequestLine& out) noexcept {
 }
 
 // Classifies and validates the request-target (RFC 9112 §3.2).
+// Its characters are already known to be valid.
 bool classify_target(RequestLine& out) noexcept {
   const std::string_view t = out.target;
-  if (!valid_target_chars(t)) return false;
   if (t.front() == '/') {
     out.form = TargetForm::origin;
     out.path_and_query = t;
@@ -145,15 +150,19 @@ ParseResult validate_request_line(std::string_view content, std::size_t method_l
   const std::size_t sp = rest.find(' ');
   const std::size_t target_len = sp == std::string_view::npos ? rest.size() : sp;
   if (target_len > limits.max_target) return ParseResult::fail(ParseError::target_too_long);
-  if (sp == std::string_view::npos) return ParseResult::fail(ParseError::bad_request_line);
-  if (sp == 0) return ParseResult::fail(ParseError::bad_request_line);
+  if (sp == std::string_view::npos || sp == 0) {
+    return ParseResult::fail(ParseError::bad_request_line);
+  }
+  if (!valid_target_chars(rest.substr(0, sp))) return ParseResult::fail(ParseError::bad_target);
   out.target = rest.substr(0, sp);
   if (!classify_target(out)) return ParseResult::fail(ParseError::bad_target);
   const std::string_view version = rest.substr(sp + 1);
-  if (version.find(' ') != std::string_view::npos) {
+  const ParseResult v = parse_version(version, out);
+  // A well-formed version holds no SP; a malformed one with an SP is a malformed line.
+  if (v.failed() && version.find(' ') != std::string_view::npos) {
     return ParseResult::fail(ParseError::bad_request_line);
   }
-  return parse_version(version, out);
+  return v;
 }
 
 // Decides the error for a request line with no LF within its limit.
@@ -346,7 +355,7 @@ bool valid_reg_name(std::string_view s) noexcept {
   for (char c : s) {
     if (!is_unreserved_or_sub_delim(c) && c != '%') return false;
   }
-  return valid_pct_encoded(s);
+  return valid_target_chars(s);  // every '%' starts a triplet
 }
 
 }  // namespace

@@ -252,6 +252,9 @@ ReplayRecord replay_raw(const Case& c, const Endpoint& target, const RunOptions&
   }
   for (const Alternative& alt : c.alternatives) {
     if (alt.server_alive) {
+      // Ours is done with: closing it first means a server that serves one connection at a
+      // time (h1ref --model blocking) is not kept lingering on it while the new one waits.
+      conn.close();
       check_alive(target, opts, files, obs);
       break;
     }

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   if (!parsed.ok()) return fail_usage(parsed.error);
   const h1::models::ServeOptions& options = parsed.options;
   if (options.help) {
-    const std::string_view text = h1::cli::usage();
+    const std::string text = h1::cli::usage();
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }
@@ -59,10 +59,12 @@ int main(int argc, char** argv) {
     std::printf("listening on http://%s:%u\n", options.host.c_str(), static_cast<unsigned>(port));
     std::fflush(stdout);
     if (!options.quiet) {
-      log_line("serving '" + options.root + "' with " + std::to_string(options.workers) + " " +
-               options.model + " worker(s), lookups by " +
+      const std::string how = options.model == "epoll"
+                                  ? std::to_string(options.workers) + " epoll worker(s)"
+                                  : "the " + options.model + " model";
+      log_line("serving '" + options.root + "' with " + how + ", lookups by " +
                (openat2 ? "openat2(RESOLVE_BENEATH)" : "checked walk (no openat2)"));
     }
   };
-  return h1::models::run_epoll(options, env);
+  return h1::models::find_model(options.model)->run(options, env);
 }

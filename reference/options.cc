@@ -57,7 +57,15 @@ bool valid_ipv4(std::string_view s) {
   return true;
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+// Built by appending: GCC 12's -Wrestrict misfires on "'" + std::string(s) + "'".
+std::string quoted(std::string_view s) {
+  std::string q;
+  q.reserve(s.size() + 2);
+  q += '\'';
+  q += s;
+  q += '\'';
+  return q;
+}
 
 // Applies one flag with its value; returns an error message or "".
 std::string apply(models::ServeOptions& o, std::string_view flag, std::string_view value) {
@@ -73,7 +81,14 @@ std::string apply(models::ServeOptions& o, std::string_view flag, std::string_vi
     if (!v) return bad + ": expected a port number from 0 to 65535";
     o.port = static_cast<std::uint16_t>(*v);
   } else if (flag == "--model") {
-    if (value != "epoll") return "unknown model " + quoted(value) + " (available: epoll)";
+    if (models::find_model(value) == nullptr) {
+      std::string names;
+      for (const models::ModelInfo& m : models::all_models()) {
+        names += names.empty() ? "" : ", ";
+        names += m.name;
+      }
+      return "unknown model " + quoted(value) + " (available: " + names + ")";
+    }
     o.model = value;
   } else if (flag == "--workers") {
     const auto v = parse_uint(value, 1, kMaxWorkers);
@@ -147,24 +162,37 @@ ParsedOptions parse_options(std::span<const std::string_view> args) {
   return out;
 }
 
-std::string_view usage() noexcept {
-  return "usage: h1ref [options]\n"
-         "A strict HTTP/1.1 static-file server.\n"
-         "\n"
-         "  --root DIR             directory to serve (default: html)\n"
-         "  --host ADDR            IPv4 address to listen on (default: 127.0.0.1)\n"
-         "  --port N               TCP port; 0 picks a free one (default: 8080)\n"
-         "  --model NAME           concurrency model: epoll (default: epoll)\n"
-         "  --workers N            event-loop threads (default: one per core)\n"
-         "  --max-connections N    open connections at most; 0: no limit (default: 0)\n"
-         "  --idle-timeout S       keep-alive idle and stall timeout in seconds (default: 60)\n"
-         "  --header-timeout S     time allowed to send a request head (default: 10)\n"
-         "  --access-log FILE|-    log one line per response to FILE or stdout\n"
-         "  --quiet                no informational messages on stderr\n"
-         "  --help                 show this text\n"
-         "\n"
-         "Prints 'listening on http://HOST:PORT' once ready; SIGINT/SIGTERM stop it\n"
-         "gracefully. Bad options or an unreadable root exit with status 2.\n";
+std::string usage() {
+  std::string text =
+      "usage: h1ref [options]\n"
+      "A strict HTTP/1.1 static-file server.\n"
+      "\n"
+      "  --root DIR             directory to serve (default: html)\n"
+      "  --host ADDR            IPv4 address to listen on (default: 127.0.0.1)\n"
+      "  --port N               TCP port; 0 picks a free one (default: 8080)\n"
+      "  --model NAME           concurrency model (default: epoll; see below)\n"
+      "  --workers N            event-loop threads of the epoll model (default: one per core)\n"
+      "  --max-connections N    open connections at most; 0: no limit, or 1024 for the\n"
+      "                         threads and fork models (default: 0)\n"
+      "  --idle-timeout S       keep-alive idle and stall timeout in seconds (default: 60)\n"
+      "  --header-timeout S     time allowed to send a request head (default: 10)\n"
+      "  --access-log FILE|-    log one line per response to FILE or stdout\n"
+      "  --quiet                no informational messages on stderr\n"
+      "  --help                 show this text\n"
+      "\n"
+      "models (all drive the same HTTP core):\n";
+  for (const models::ModelInfo& m : models::all_models()) {
+    text += "  ";
+    text += m.name;
+    text.append(m.name.size() < 11 ? 11 - m.name.size() : 1, ' ');
+    text += m.summary;
+    text += '\n';
+  }
+  text +=
+      "\n"
+      "Prints 'listening on http://HOST:PORT' once ready; SIGINT/SIGTERM stop it\n"
+      "gracefully. Bad options or an unreadable root exit with status 2.\n";
+  return text;
 }
 
 }  // namespace h1::cli

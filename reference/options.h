@@ -22,6 +22,6 @@ struct ParsedOptions {
 [[nodiscard]] ParsedOptions parse_options(std::span<const std::string_view> args);
 
 // The --help text, ending in a newline.
-[[nodiscard]] std::string_view usage() noexcept;
+[[nodiscard]] std::string usage();
 
 }  // namespace h1::cli

@@ -37,6 +37,11 @@ int Epoll::wait(std::span<epoll_event> out, int timeout_ms) noexcept {
   return n < 0 ? 0 : n;
 }
 
+int poll_fds(std::span<pollfd> fds, int timeout_ms) noexcept {
+  const int n = ::poll(fds.data(), static_cast<nfds_t>(fds.size()), timeout_ms);
+  return n < 0 ? 0 : n;
+}
+
 SetupResult<EventFd> EventFd::create() {
   unique_fd fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   if (!fd) return SetupResult<EventFd>::fail(errno_message("eventfd", errno));

@@ -2,6 +2,7 @@
 // used to wake a loop from another thread.
 #pragma once
 
+#include <poll.h>
 #include <sys/epoll.h>
 #include <cstdint>
 #include <span>
@@ -47,5 +48,9 @@ class EventFd {
   explicit EventFd(unique_fd fd) noexcept : fd_(std::move(fd)) {}
   unique_fd fd_;
 };
+
+// poll(2) over fds for up to timeout_ms (-1: forever); returns the count, 0 on EINTR.
+// Entries with a negative fd are skipped, as poll(2) does.
+[[nodiscard]] int poll_fds(std::span<pollfd> fds, int timeout_ms) noexcept;
 
 }  // namespace h1::io

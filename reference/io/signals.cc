@@ -11,14 +11,15 @@ void ignore_sigpipe() noexcept {
   (void)::sigaction(SIGPIPE, &sa, nullptr);
 }
 
-sigset_t block_stop_signals() noexcept {
+sigset_t block_signals(std::initializer_list<int> signals) noexcept {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  for (const int s : signals) sigaddset(&set, s);
   (void)::pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
+
+sigset_t block_stop_signals() noexcept { return block_signals({SIGINT, SIGTERM}); }
 
 int wait_for_signal(const sigset_t& set) noexcept {
   for (;;) {

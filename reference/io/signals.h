@@ -3,12 +3,17 @@
 #pragma once
 
 #include <csignal>
+#include <initializer_list>
 
 namespace h1::io {
 
 // Ignores SIGPIPE process-wide: a peer that vanished must show up as EPIPE on a write
 // (sendfile has no MSG_NOSIGNAL), not kill the server.
 void ignore_sigpipe() noexcept;
+
+// Blocks the given signals in the calling thread (threads created and processes forked
+// later inherit the mask) and returns them as a set.
+[[nodiscard]] sigset_t block_signals(std::initializer_list<int> signals) noexcept;
 
 // Blocks SIGINT and SIGTERM in the calling thread (threads created later inherit the
 // mask) and returns the set for wait_for_signal.

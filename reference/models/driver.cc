@@ -1,5 +1,7 @@
 #include "models/driver.h"
 
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/uio.h>
 #include <algorithm>
 #include <array>
@@ -8,6 +10,8 @@
 #include "io/stream.h"
 
 namespace h1::models {
+
+static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT, "readiness_wanted serves both");
 
 namespace {
 
@@ -122,6 +126,25 @@ void drive(core::Connection& conn, int sock, bool readable, core::Now now) noexc
   if (readable) pump_read(conn, sock, now);
   pump_write(conn, sock, now);
   pump_shutdown(conn, sock, now);
+}
+
+short readiness_wanted(const core::Connection& conn) noexcept {
+  short want = 0;
+  if (conn.closed()) return want;
+  if (conn.wants_read()) want |= POLLIN;
+  if (conn.wants_write()) want |= POLLOUT;
+  return want;
+}
+
+int wait_ms(core::TimePoint until, core::TimePoint now, std::chrono::milliseconds cap) noexcept {
+  if (until == core::TimePoint::max()) return -1;
+  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(until - now);
+  return static_cast<int>(std::clamp(wait, std::chrono::milliseconds{0}, cap).count());
+}
+
+bool after_wait(core::Connection& conn, short wanted, bool ready_in, bool hung_up) noexcept {
+  if (wanted == 0 && hung_up && !conn.closed()) conn.on_write_error();
+  return ready_in || hung_up;
 }
 
 }  // namespace h1::models

@@ -3,6 +3,8 @@
 // when to call these (readiness, timers), never what HTTP means.
 #pragma once
 
+#include <chrono>
+
 #include "core/config.h"
 #include "core/connection.h"
 
@@ -21,5 +23,20 @@ void pump_shutdown(core::Connection& conn, int sock, core::Now now) noexcept;
 
 // One step: read (only if readable), write, half-close, in that order.
 void drive(core::Connection& conn, int sock, bool readable, core::Now now) noexcept;
+
+// The readiness to wait for (POLLIN and POLLOUT bits, which equal EPOLLIN and EPOLLOUT):
+// input iff the core wants it, output iff something is pending.
+[[nodiscard]] short readiness_wanted(const core::Connection& conn) noexcept;
+
+// Milliseconds from now until `until` for poll(2) or epoll_wait, rounded up so that the
+// wake-up is never early: -1 (forever) for TimePoint::max(), at most `cap` otherwise.
+[[nodiscard]] int wait_ms(core::TimePoint until, core::TimePoint now,
+                          std::chrono::milliseconds cap) noexcept;
+
+// After a wait: the settle rule every model applies. A socket reporting hang-up or error
+// while the core wants nothing from it would wake a level-triggered loop forever, so the
+// connection is closed instead; returns whether to read on the next step.
+[[nodiscard]] bool after_wait(core::Connection& conn, short wanted, bool ready_in,
+                              bool hung_up) noexcept;
 
 }  // namespace h1::models

@@ -26,8 +26,6 @@ constexpr milliseconds kScanPeriod{250};
 // How long the listener rests after running out of descriptors, so that accept does not
 // spin while the backlog stays readable.
 constexpr milliseconds kFdBackoff{100};
-// How long a stopping worker waits for responses in flight before dropping them.
-constexpr milliseconds kDrainLimit{10'000};
 // Connections accepted per listener wake-up, so that established ones are served too.
 constexpr int kAcceptBatch = 64;
 constexpr std::size_t kEventBatch = 128;

@@ -12,6 +12,32 @@ constexpr int kBacklog = 1024;
 
 }  // namespace
 
+namespace {
+
+constexpr ModelInfo kModels[] = {
+    {"epoll", "non-blocking epoll loops, one per worker, sharing the port (SO_REUSEPORT)",
+     run_epoll},
+    {"poll", "one poll(2) loop over every socket, rebuilt on each turn (O(n) per wake-up)",
+     run_poll},
+    {"coroutine", "a C++20 coroutine per connection on one epoll loop", run_coroutine},
+    {"threads", "a thread per connection (at most --max-connections, default 1024)",
+     run_threads},
+    {"fork", "a process per connection (at most --max-connections, default 1024)", run_fork},
+    {"blocking", "one connection at a time: accept, serve it to the end, accept the next",
+     run_blocking},
+};
+
+}  // namespace
+
+std::span<const ModelInfo> all_models() noexcept { return kModels; }
+
+const ModelInfo* find_model(std::string_view name) noexcept {
+  for (const ModelInfo& m : kModels) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
 core::Config make_config(const ServeOptions& options, core::AccessLog* log) {
   core::Config config;
   config.idle_timeout = options.idle_timeout;

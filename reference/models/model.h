@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,9 +53,37 @@ struct ServeEnv {
 io::SetupResult<std::vector<io::unique_fd>> bind_listeners(const ServeOptions& options,
                                                            unsigned count);
 
+// How long a stopping server waits for the responses in flight before dropping them.
+inline constexpr std::chrono::milliseconds kDrainLimit{10'000};
+
+// A model's entry point: blocks until SIGINT or SIGTERM, drains, and returns the exit
+// status (0 after a graceful stop, 1 if setup failed).
+using RunModel = int (*)(const ServeOptions& options, const ServeEnv& env);
+
+struct ModelInfo {
+  std::string_view name;
+  std::string_view summary;  ///< one line for --help
+  RunModel run;
+};
+
+// Every model h1ref offers, the default (epoll) first.
+[[nodiscard]] std::span<const ModelInfo> all_models() noexcept;
+// The model called name, or nullptr.
+[[nodiscard]] const ModelInfo* find_model(std::string_view name) noexcept;
+
 // The epoll model: options.workers threads, each with its own SO_REUSEPORT listener and
 // epoll loop. Blocks until SIGINT or SIGTERM, drains, and returns the exit status
 // (0 after a graceful stop, 1 if setup failed).
 [[nodiscard]] int run_epoll(const ServeOptions& options, const ServeEnv& env);
+// One connection at a time: accept, serve it until it closes, accept the next.
+[[nodiscard]] int run_blocking(const ServeOptions& options, const ServeEnv& env);
+// A process per connection, at most max_connections (default 1024) at once.
+[[nodiscard]] int run_fork(const ServeOptions& options, const ServeEnv& env);
+// A thread per connection, at most max_connections (default 1024) at once.
+[[nodiscard]] int run_threads(const ServeOptions& options, const ServeEnv& env);
+// A C++20 coroutine per connection, all on one epoll loop.
+[[nodiscard]] int run_coroutine(const ServeOptions& options, const ServeEnv& env);
+// One poll(2) loop that rebuilds its descriptor list on every turn.
+[[nodiscard]] int run_poll(const ServeOptions& options, const ServeEnv& env);
 
 }  // namespace h1::models

@@ -8,14 +8,14 @@
 namespace h1::models {
 
 int run_blocking(const ServeOptions& options, const ServeEnv& given_env) {
-  return run_until_signal(options, given_env,
-                          [&](io::unique_fd listener, int stop, const core::Config& config,
-                              const ServeEnv& env) {
-                            Acceptor acceptor(listener.get(), stop, env.log);
-                            while (std::optional<io::unique_fd> sock = acceptor.next()) {
-                              serve_connection(std::move(*sock), config, *env.root, stop);
-                            }
-                          });
+  return run_until_signal(
+      options, given_env,
+      [&](io::unique_fd listener, int stop, const core::Config& config, const ServeEnv& env) {
+        Acceptor acceptor(listener.get(), stop, env.log);
+        while (std::optional<io::unique_fd> sock = acceptor.next()) {
+          serve_connection(std::move(*sock), config, *env.root, stop);
+        }
+      });
 }
 
 }  // namespace h1::models

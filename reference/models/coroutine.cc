@@ -239,9 +239,8 @@ Task accept_loop(Loop& loop, io::unique_fd listener, const core::Config& config,
   core::TimePoint rest_until{};
   for (;;) {
     const bool resting = io::now().mono < rest_until;
-    const Wake wake =
-        co_await waiter.wait(resting ? 0U : std::uint32_t{EPOLLIN},
-                             resting ? rest_until : core::TimePoint::max());
+    const Wake wake = co_await waiter.wait(resting ? 0U : std::uint32_t{EPOLLIN},
+                                           resting ? rest_until : core::TimePoint::max());
     if (wake.stop) co_return;  // the listener closes with the frame
     for (int i = 0; i < kAcceptBatch && (wake.events & EPOLLIN) != 0; ++i) {
       io::AcceptResult r = io::accept_connection(listener.get());
@@ -273,13 +272,13 @@ int run_coroutine(const ServeOptions& options, const ServeEnv& given_env) {
     if (given_env.log) given_env.log(epoll.error);
     return 1;
   }
-  return run_until_signal(options, given_env,
-                          [&](io::unique_fd listener, int stop, const core::Config& config,
-                              const ServeEnv& env) {
-                            Loop loop(std::move(*epoll.value), stop, options.max_connections);
-                            accept_loop(loop, std::move(listener), config, env);
-                            loop.run();
-                          });
+  return run_until_signal(
+      options, given_env,
+      [&](io::unique_fd listener, int stop, const core::Config& config, const ServeEnv& env) {
+        Loop loop(std::move(*epoll.value), stop, options.max_connections);
+        accept_loop(loop, std::move(listener), config, env);
+        loop.run();
+      });
 }
 
 }  // namespace h1::models

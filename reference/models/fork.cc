@@ -44,8 +44,8 @@ class Parent {
   void run() {
     for (;;) {
       const bool accepting = listener_ && children_.size() < cap_ && now().mono >= rest_until_;
-      std::array<pollfd, 2> fds{{{signals_.get(), POLLIN, 0}, {accepting ? listener_.get() : -1,
-                                                               POLLIN, 0}}};
+      std::array<pollfd, 2> fds{
+          {{signals_.get(), POLLIN, 0}, {accepting ? listener_.get() : -1, POLLIN, 0}}};
       (void)io::poll_fds(fds, wait_ms(next_wake(), now().mono, milliseconds{60'000}));
       take_signals();
       reap();

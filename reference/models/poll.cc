@@ -137,13 +137,11 @@ class PollLoop {
 }  // namespace
 
 int run_poll(const ServeOptions& options, const ServeEnv& given_env) {
-  return run_until_signal(options, given_env,
-                          [&](io::unique_fd listener, int stop, const core::Config& config,
-                              const ServeEnv& env) {
-                            PollLoop(std::move(listener), stop, config, env,
-                                     options.max_connections)
-                                .run();
-                          });
+  return run_until_signal(
+      options, given_env,
+      [&](io::unique_fd listener, int stop, const core::Config& config, const ServeEnv& env) {
+        PollLoop(std::move(listener), stop, config, env, options.max_connections).run();
+      });
 }
 
 }  // namespace h1::models

@@ -92,8 +92,7 @@ std::optional<io::unique_fd> Acceptor::next() noexcept {
   }
 }
 
-int run_until_signal(const ServeOptions& options, const ServeEnv& given_env,
-                     const LoopBody& loop) {
+int run_until_signal(const ServeOptions& options, const ServeEnv& given_env, const LoopBody& loop) {
   ServeEnv env = given_env;
   if (!env.log) env.log = [](std::string_view) {};
   io::ignore_sigpipe();

@@ -62,8 +62,8 @@ int run_threads(const ServeOptions& options, const ServeEnv& given_env) {
     return 1;
   }
   Slots slots(std::move(*freed.value));
-  const std::size_t cap = options.max_connections != 0 ? options.max_connections
-                                                       : kDefaultThreadCap;
+  const std::size_t cap =
+      options.max_connections != 0 ? options.max_connections : kDefaultThreadCap;
   return run_until_signal(
       options, given_env,
       [&](io::unique_fd listener, int stop, const core::Config& config, const ServeEnv& env) {

@@ -41,6 +41,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] std::uint16_t port() const { return port_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
   [[nodiscard]] const std::string& listening_line() const { return line_; }
   // Whether the child is still running (reaps it if it has exited).
   [[nodiscard]] bool alive();

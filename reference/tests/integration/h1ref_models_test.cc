@@ -1,0 +1,226 @@
+// Every concurrency model as a process: graceful stops, timeouts and resource bounds. The
+// conformance suite proves each model's HTTP (ctest suite/model-*); these prove what the
+// suite cannot see, such as children reaped by the fork model.
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "raw_client.h"
+#include "server_process.h"
+
+namespace h1::integration {
+namespace {
+
+using std::chrono::milliseconds;
+
+const std::string kHtml = H1_HTML_ROOT;
+
+std::vector<std::string> model_args(const std::string& model, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--root", kHtml, "--port", "0", "--model", model, "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+struct Child {
+  pid_t pid;
+  char state;  // 'Z' for a zombie
+};
+
+// The processes whose parent is `parent`, read from /proc/PID/stat.
+std::vector<Child> children_of(pid_t parent) {
+  std::vector<Child> out;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return out;
+  while (const dirent* e = ::readdir(proc)) {
+    const std::string name = e->d_name;
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in("/proc/" + name + "/stat");
+    std::string stat;
+    if (!std::getline(in, stat)) continue;
+    // "pid (comm) state ppid ...": comm may hold spaces, so parse after the last ')'.
+    const std::size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream rest(stat.substr(paren + 1));
+    char state = 0;
+    long ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent) out.push_back({static_cast<pid_t>(std::stol(name)), state});
+  }
+  ::closedir(proc);
+  return out;
+}
+
+// Polls children_of(parent) until it has `count` entries, none a zombie, for up to 3 s.
+bool settles_to(pid_t parent, std::size_t count) {
+  for (int i = 0; i < 60; ++i) {
+    const std::vector<Child> kids = children_of(parent);
+    bool zombie = false;
+    for (const Child& k : kids) zombie = zombie || k.state == 'Z';
+    if (kids.size() == count && !zombie) return true;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return false;
+}
+
+bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
+
+// Whether a response arrives on c within its timeout; c stays usable after a timeout.
+bool answered(RawClient& c) {
+  try {
+    return c.read_response().status == 200;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
+
+TEST_CASE("every model stops on SIGTERM with status 0, closing idle connections",
+          "[integration][models]") {
+  const std::string model = GENERATE("epoll", "poll", "coroutine", "threads", "fork", "blocking");
+  INFO("model " << model);
+  ServerProcess server(model_args(model, {}));
+  RawClient idle(server.port());
+  idle.send(request("GET", "/notes.txt"));
+  CHECK(idle.read_response().status == 200);
+  const ExitInfo e = server.stop(SIGTERM, milliseconds(5000));
+  CHECK(e.exited);
+  CHECK(e.status == 0);
+  CHECK(idle.peer_closes(milliseconds(1000)));
+}
+
+TEST_CASE("every model finishes a response in flight after SIGTERM", "[integration][models]") {
+  const std::string model = GENERATE("epoll", "poll", "coroutine", "threads", "fork", "blocking");
+  INFO("model " << model);
+  // 64 MiB (sparse, so cheap) is more than the socket buffers hold: with a small receive
+  // buffer and no reading yet, most of it is still on the server when the signal comes.
+  constexpr std::size_t kSize = std::size_t{64} << 20;
+  std::string dir = "/tmp/h1ref-models-XXXXXX";
+  REQUIRE(::mkdtemp(dir.data()) != nullptr);
+  const std::string file = dir + "/huge.bin";
+  {
+    io::unique_fd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+    REQUIRE(fd);
+    REQUIRE(::ftruncate(fd.get(), static_cast<off_t>(kSize)) == 0);
+  }
+  ServerProcess server({"--root", dir, "--port", "0", "--model", model, "--quiet"});
+  RawClient c(server.port(), std::chrono::seconds(5), 16 * 1024);
+  c.send(request("GET", "/huge.bin"));
+  std::this_thread::sleep_for(milliseconds(200));
+  server.signal(SIGTERM);
+  std::this_thread::sleep_for(milliseconds(200));
+  CHECK(server.alive());  // still draining
+  const Response r = c.read_response();
+  CHECK(r.status == 200);
+  CHECK(r.body.size() == kSize);
+  CHECK(r.body.find_first_not_of('\0') == std::string::npos);
+  const ExitInfo e = server.wait();
+  CHECK(e.exited);
+  CHECK(e.status == 0);
+  ::unlink(file.c_str());
+  ::rmdir(dir.c_str());
+}
+
+TEST_CASE("every model applies the header and idle timeouts", "[integration][models]") {
+  const std::string model = GENERATE("epoll", "poll", "coroutine", "threads", "fork", "blocking");
+  INFO("model " << model);
+  ServerProcess server(model_args(model, {"--header-timeout", "0.5", "--idle-timeout", "0.5"}));
+  {
+    RawClient c(server.port());
+    c.send("GET / HTTP/1.1\r\nHost: x\r\n");
+    const std::string answer = c.read_to_close();
+    CHECK((answer.empty() || answer.rfind("HTTP/1.1 408", 0) == 0));
+  }
+  {
+    RawClient c(server.port());
+    c.send(request("GET", "/notes.txt"));
+    CHECK(c.read_response().status == 200);
+    CHECK(c.peer_closes(milliseconds(3000)));
+  }
+  CHECK(server.alive());
+}
+
+TEST_CASE("the fork model reaps every child and leaves none behind", "[integration][models]") {
+  ServerProcess server(model_args("fork", {}));
+  // Twenty connections, each closed after one response: each child exits, and the parent
+  // must reap it at once (no zombie).
+  for (int i = 0; i < 20; ++i) {
+    RawClient c(server.port());
+    c.send(request("GET", "/notes.txt", "Connection: close\r\n"));
+    REQUIRE(c.read_response().status == 200);
+    CHECK(c.peer_closes(milliseconds(2000)));
+  }
+  CHECK(settles_to(server.pid(), 0));
+  // Three kept-alive connections are three live children...
+  std::vector<std::unique_ptr<RawClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawClient>(server.port()));
+    held.back()->send(request("GET", "/notes.txt"));
+    REQUIRE(held.back()->read_response().status == 200);
+  }
+  REQUIRE(settles_to(server.pid(), 3));
+  std::vector<pid_t> kids;
+  for (const Child& k : children_of(server.pid())) kids.push_back(k.pid);
+  // ...that a graceful stop ends and reaps before the parent exits.
+  const ExitInfo e = server.stop(SIGTERM, milliseconds(5000));
+  CHECK(e.exited);
+  CHECK(e.status == 0);
+  for (const pid_t k : kids) {
+    INFO("child " << k);
+    CHECK_FALSE(process_exists(k));
+  }
+  for (auto& c : held) CHECK(c->peer_closes(milliseconds(1000)));
+}
+
+TEST_CASE("the threads and fork models cap their workers and serve the next one later",
+          "[integration][models]") {
+  const std::string model = GENERATE("threads", "fork");
+  INFO("model " << model);
+  ServerProcess server(model_args(model, {"--max-connections", "2"}));
+  RawClient a(server.port()), b(server.port());
+  for (RawClient* c : {&a, &b}) {
+    c->send(request("GET", "/notes.txt"));
+    REQUIRE(c->read_response().status == 200);
+  }
+  // The third waits in the backlog: no answer while both workers are busy...
+  RawClient third(server.port(), milliseconds(700));
+  third.send(request("GET", "/notes.txt"));
+  CHECK_FALSE(answered(third));
+  // ...and its answer once one of them is gone.
+  a.close();
+  CHECK(answered(third));
+  CHECK(server.alive());
+}
+
+TEST_CASE("the event-loop models refuse connections beyond --max-connections",
+          "[integration][models]") {
+  const std::string model = GENERATE("poll", "coroutine");
+  INFO("model " << model);
+  ServerProcess server(model_args(model, {"--max-connections", "1"}));
+  RawClient first(server.port());
+  first.send(request("GET", "/notes.txt"));
+  REQUIRE(first.read_response().status == 200);
+  RawClient second(server.port());
+  CHECK(second.peer_closes(milliseconds(2000)));
+  first.close();
+  bool served = false;
+  for (int attempt = 0; attempt < 40 && !served; ++attempt) {
+    std::this_thread::sleep_for(milliseconds(50));
+    try {
+      RawClient again(server.port());
+      again.send(request("GET", "/notes.txt"));
+      served = again.read_response().status == 200;
+    } catch (const std::runtime_error&) {
+    }
+  }
+  CHECK(served);
+}
+
+}  // namespace
+}  // namespace h1::integration

@@ -5,7 +5,7 @@ H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
 .PHONY: deps build run serve test test-release test-asan test-fuzz-smoke fuzz fuzz-coverage \
-	format format-check clean
+	bench-models format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -56,6 +56,13 @@ fuzz: deps
 # Line coverage of reference/http/ and reference/core/ reached by the committed corpora.
 fuzz-coverage: deps
 	@bash ci/fuzz-coverage.sh
+
+# What each concurrency model costs as connections grow: wrk against h1ref --model M at
+# 1, 10, 100 and 1,000 connections, keep-alive and a connection per request. Writes
+# build/report/models.{md,json,svg}. BENCH_SECONDS per point (default 3).
+BENCH_SECONDS ?= 3
+bench-models: build
+	@bash ci/bench-models.sh --no-build --seconds $(BENCH_SECONDS)
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -5,7 +5,7 @@ H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
 .PHONY: deps build run serve test test-release test-asan test-fuzz-smoke fuzz fuzz-coverage \
-	bench-models format format-check clean
+	bench-models compare format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -63,6 +63,11 @@ fuzz-coverage: deps
 BENCH_SECONDS ?= 3
 bench-models: build
 	@bash ci/bench-models.sh --no-build --seconds $(BENCH_SECONDS)
+
+# Grades nginx, lighttpd, h2o, Python's http.server and h1ref side by side (peers from Debian,
+# configs in ci/peers/); writes build/report/compare.{html,json,xml}.
+compare: build
+	@bash ci/compare.sh --no-build
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

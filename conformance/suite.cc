@@ -149,6 +149,22 @@ void register_with_catch(const std::vector<CaseResult>& results, const RunOption
   }
 }
 
+// With several targets, one row per target, in the order given.
+void print_target_table(const std::vector<CaseResult>& results, const RunOptions& opts) {
+  if (opts.targets.size() < 2) return;
+  std::printf("h1spec: per target\n  %-22s %7s %7s %7s %7s %7s %12s\n", "target", "passed",
+              "failed", "warned", "n/a", "errors", "MUST failed");
+  for (std::size_t t = 0; t < opts.targets.size(); ++t) {
+    std::vector<CaseResult> mine;
+    for (const CaseResult& r : results) {
+      if (r.target == t) mine.push_back(r);
+    }
+    const RunSummary s = summarise(mine, 0);
+    std::printf("  %-22s %7zu %7zu %7zu %7zu %7zu %12zu\n", opts.targets[t].name.c_str(), s.passed,
+                s.failed, s.warned, s.not_applicable, s.errors, s.must_failed);
+  }
+}
+
 bool write_reports(const CliOptions& cli, const std::vector<CaseResult>& results,
                    const RunOptions& opts, const RunSummary& sum) {
   std::string error;
@@ -211,6 +227,7 @@ int run_suite(const CliOptions& cli, const std::function<int()>& run_catch) {
   register_with_catch(results, opts);
   (void)run_catch();  // Catch2 reports the same verdicts as assertions
   const RunSummary sum = summarise(results, seconds);
+  print_target_table(results, opts);
   std::printf(
       "h1spec: %zu passed, %zu failed, %zu warned, %zu n/a, %zu errors in %.1f s (%.1f cases/s)\n",
       sum.passed, sum.failed, sum.warned, sum.not_applicable, sum.errors, seconds,

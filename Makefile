@@ -28,13 +28,14 @@ test: format-check test-release test-asan test-fuzz-smoke
 test-release: build
 	@ctest --preset release -j $(JOBS)
 
-# The fault-injection runs only judge h1spec, which the release pass already proves; the
-# sanitizer pass spends its time on h1ref, the unit tests and the suite instead. The same goes
-# for the fuzz-infra tests, which build their own clang binaries whatever the preset.
+# The fault-injection runs and the browser test of the HTML report only judge h1spec, which the
+# release pass already proves; the sanitizer pass spends its time on h1ref, the unit tests and
+# the suite instead. The same goes for the fuzz-infra tests, which build their own clang
+# binaries whatever the preset.
 test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra'
+	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra|browser'
 
 # A short fuzz of every target (ASan+UBSan libFuzzer build); a crash fails make test. Its
 # output goes to build/fuzz/smoke/, apart from what `make fuzz` keeps.

@@ -116,6 +116,28 @@ std::string StatusSet::describe() const {
   return s;
 }
 
+std::string_view to_string(Capability c) {
+  switch (c) {
+    case Capability::range:
+      return "range";
+    case Capability::options:
+      return "options";
+    case Capability::validators:
+      return "validators";
+  }
+  return "?";
+}
+
+bool parse_capability(std::string_view text, Capability& out) {
+  for (const Capability c : {Capability::range, Capability::options, Capability::validators}) {
+    if (text == to_string(c)) {
+      out = c;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Case::has_tag(std::string_view tag) const {
   return std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
@@ -251,6 +273,20 @@ class Parser {
           current_->close = CloseAction::mid_response;
         else
           error(n, "close must be none, after-send, mid-request or mid-response");
+      } else if (key == "needs") {
+        std::string_view v = value;
+        while (!v.empty()) {
+          const std::size_t comma = v.find(',');
+          const std::string_view name = trim(v.substr(0, comma));
+          Capability cap{};
+          if (!parse_capability(name, cap)) {
+            error(n, "needs: unknown capability \"" + std::string(name) +
+                         "\" (known: range, options, validators)");
+          } else {
+            current_->needs.push_back(cap);
+          }
+          v.remove_prefix(comma == std::string_view::npos ? v.size() : comma + 1);
+        }
       } else if (key == "timeout") {
         if (!parse_int(value, current_->timeout_ms) || current_->timeout_ms <= 0) {
           error(n, "timeout must be a positive number of milliseconds");

@@ -54,6 +54,17 @@ struct Alternative {
   int line = 0;
 };
 
+// An optional feature a case depends on. A target found without it gets N/A for the case,
+// because the RFC lets a server leave it out (see conformance/README.md).
+enum class Capability : std::uint8_t {
+  range,       ///< byte ranges: "A server MAY ignore the Range header field" (RFC 9110 §14.2)
+  options,     ///< OPTIONS: all methods but GET and HEAD are OPTIONAL (RFC 9110 §9.1)
+  validators,  ///< a Last-Modified date, without which If-Modified-Since is ignored (§13.1.3)
+};
+[[nodiscard]] std::string_view to_string(Capability c);
+// Parses "range", "options" or "validators".
+[[nodiscard]] bool parse_capability(std::string_view text, Capability& out);
+
 struct Case {
   std::string id;
   std::string title;
@@ -70,6 +81,7 @@ struct Case {
   std::string why_no_split;
   CloseAction close = CloseAction::none;
   int timeout_ms = 0;              ///< 0: the runner's default
+  std::vector<Capability> needs;   ///< capabilities the case depends on
   std::vector<std::string> sends;  ///< one entry per write; "{{host}}" still unexpanded
   std::vector<Alternative> alternatives;
   [[nodiscard]] bool has_tag(std::string_view tag) const;

@@ -279,12 +279,19 @@ std::string_view to_string(Replay r) {
   return "?";
 }
 
-CaseResult run_case(const Case& c, std::size_t target, const RunOptions& opts,
-                    ExpectedFiles& files) {
+CaseResult run_case(const Case& c, std::size_t target, const RunOptions& opts, ExpectedFiles& files,
+                    const Capabilities* caps) {
   const auto start = Clock::now();
   CaseResult result;
   result.test = &c;
   result.target = target;
+  for (const Capability need : caps != nullptr ? c.needs : std::vector<Capability>{}) {
+    if (caps->has(need)) continue;
+    result.verdict = Verdict::not_applicable;
+    result.reason = "needs " + std::string(to_string(need)) + ", which the target lacks (" +
+                    caps->why(need) + ")";
+    return result;
+  }
   const Endpoint& ep = opts.targets[target];
   if (c.transport == Transport::client) {
     result.replays.push_back(replay_client(c, ep, opts, files));
@@ -324,7 +331,15 @@ CaseResult run_case(const Case& c, std::size_t target, const RunOptions& opts,
 }
 
 std::vector<CaseResult> run_cases(const std::vector<const Case*>& cases, const RunOptions& opts,
-                                  ExpectedFiles& files, const ResultSink& on_result) {
+                                  ExpectedFiles& files, const ResultSink& on_result,
+                                  const ProbeSink& on_probe) {
+  std::vector<Capabilities> caps(opts.targets.size());
+  for (std::size_t t = 0; opts.probe && t < opts.targets.size(); ++t) {
+    caps[t] = probe_capabilities(opts.targets[t], opts.timeout);
+    for (const Capability c : {Capability::range, Capability::options, Capability::validators}) {
+      if (!caps[t].has(c) && on_probe) on_probe(t, c, caps[t].why(c));
+    }
+  }
   const std::size_t total = cases.size() * opts.targets.size();
   std::vector<CaseResult> results(total);
   std::atomic<std::size_t> next{0};
@@ -332,8 +347,8 @@ std::vector<CaseResult> run_cases(const std::vector<const Case*>& cases, const R
   std::mutex mutex;
   auto worker = [&] {
     for (std::size_t job = next++; job < total; job = next++) {
-      CaseResult r =
-          run_case(*cases[job / opts.targets.size()], job % opts.targets.size(), opts, files);
+      CaseResult r = run_case(*cases[job / opts.targets.size()], job % opts.targets.size(), opts,
+                              files, &caps[job % opts.targets.size()]);
       std::lock_guard<std::mutex> lock(mutex);
       results[job] = std::move(r);
       on_result(results[job], ++done, total);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "capabilities.h"
 #include "case_file.h"
 #include "judge.h"
 #include "wire.h"
@@ -24,6 +25,7 @@ struct RunOptions {
   bool split = true;
   unsigned jobs = 8;
   std::uint64_t seed = 1;
+  bool probe = true;  ///< probe each target's capabilities before grading
 };
 
 struct ReplayRecord {
@@ -44,15 +46,20 @@ struct CaseResult {
 };
 
 using ResultSink = std::function<void(const CaseResult&, std::size_t done, std::size_t total)>;
+using ProbeSink =
+    std::function<void(std::size_t target, Capability missing, const std::string& why)>;
 
-// Runs every case against every target on opts.jobs threads. on_result is called once per
+// Runs every case against every target on opts.jobs threads, after probing each target's
+// capabilities (opts.probe; on_probe hears of each absent one). on_result is called once per
 // result, serialised, as results arrive. Results come back in case-major order.
 [[nodiscard]] std::vector<CaseResult> run_cases(const std::vector<const Case*>& cases,
                                                 const RunOptions& opts, ExpectedFiles& files,
-                                                const ResultSink& on_result);
+                                                const ResultSink& on_result,
+                                                const ProbeSink& on_probe = {});
 
-// Runs one case against one target (all its replays).
+// Runs one case against one target (all its replays). With caps, a case that needs a
+// capability the target lacks is N/A without being sent.
 [[nodiscard]] CaseResult run_case(const Case& c, std::size_t target, const RunOptions& opts,
-                                  ExpectedFiles& files);
+                                  ExpectedFiles& files, const Capabilities* caps = nullptr);
 
 }  // namespace h1spec

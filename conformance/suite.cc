@@ -219,9 +219,14 @@ int run_suite(const CliOptions& cli, const std::function<int()>& run_catch) {
     return kExitHarness;
   }
   const auto start = Clock::now();
-  const std::vector<CaseResult> results =
-      run_cases(chosen, opts, files, [&](const CaseResult& r, std::size_t done, std::size_t total) {
+  const std::vector<CaseResult> results = run_cases(
+      chosen, opts, files,
+      [&](const CaseResult& r, std::size_t done, std::size_t total) {
         print_result(r, done, total, opts, cli.verbose);
+      },
+      [&](std::size_t t, Capability c, const std::string& why) {
+        std::printf("h1spec: %s lacks %s (%s): the cases that need it are N/A\n",
+                    opts.targets[t].name.c_str(), std::string(to_string(c)).c_str(), why.c_str());
       });
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   register_with_catch(results, opts);

@@ -51,7 +51,7 @@ server alive
 
 > RFC 9110 §9.3.2: "The HEAD method is identical to GET."
 
-meta: level=SHOULD split=no why-no-split="timing matters" close=after-send timeout=500
+meta: level=SHOULD split=no why-no-split="timing matters" close=after-send timeout=500 needs=range,validators
 
 ```http
 HEAD /x HTTP/1.1\n\
@@ -131,6 +131,8 @@ TEST_CASE("a well-formed file parses into cases", "[case_file]") {
   CHECK(b.why_no_split == "timing matters");
   CHECK(b.close == CloseAction::after_send);
   CHECK(b.timeout_ms == 500);
+  CHECK(b.needs == std::vector<Capability>{Capability::range, Capability::validators});
+  CHECK(f.cases[0].needs.empty());
   REQUIRE(b.sends.size() == 2);
   CHECK(b.sends[0] == "HEAD /x HTTP/1.1\nHost: a\r\n\r\n");
   CHECK(b.sends[1] == "ab\rab\rab\rA\\");
@@ -205,6 +207,11 @@ TEST_CASE("malformed cases name the file and line", "[case_file]") {
   SECTION("duplicate id") {
     bad.replace(bad.find("EX-TWO"), 6, "EX-ONE");
     CHECK(first_error(bad).find("duplicate case id EX-ONE") != std::string::npos);
+  }
+  SECTION("unknown capability") {
+    bad.replace(bad.find("needs=range"), 11, "needs=ranges");
+    CHECK(first_error(bad) ==
+          "x.md:42: needs: unknown capability \"ranges\" (known: range, options, validators)");
   }
   SECTION("bad status") {
     bad.replace(bad.find("status 400"), 10, "status 4x0");

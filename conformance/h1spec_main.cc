@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
 #ifdef H1SPEC_DOCROOT
   o.docroot = H1SPEC_DOCROOT;
 #endif
+#ifdef H1SPEC_WAIVERS_DIR
+  o.waivers_dir = H1SPEC_WAIVERS_DIR;
+#endif
   Catch::Session session;
   session.cli(session.cli() |
               Opt(o.targets, "host:port[=name]")["--target"]("server to grade (repeatable)") |
@@ -35,7 +38,9 @@ int main(int argc, char** argv) {
               Opt(o.cases_dir, "dir")["--cases"]("case files directory") |
               Opt(o.docroot, "dir")["--docroot"]("copy of html/ to compare bodies with") |
               Opt(o.jobs, "n")["--jobs"]("cases run in parallel (default 8)") |
-              Opt(o.seed, "n")["--seed"]("seed of the random split points (default 1)"));
+              Opt(o.seed, "n")["--seed"]("seed of the random split points (default 1)") |
+              Opt(o.waivers_dir, "dir")["--waivers"]("waiver files, one per target name") |
+              Opt(o.today, "YYYY-MM-DD")["--today"]("the date waivers expire against"));
   // "-v" is h1spec's verbose flag; Catch2 would read it as --verbosity.
   std::vector<std::string> args(argv, argv + argc);
   for (std::string& a : args) {

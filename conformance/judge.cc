@@ -192,6 +192,8 @@ std::string_view to_string(Verdict v) {
       return "N/A";
     case Verdict::error:
       return "ERROR";
+    case Verdict::waived:
+      return "WAIVED";
   }
   return "?";
 }

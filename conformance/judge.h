@@ -13,7 +13,8 @@
 
 namespace h1spec {
 
-enum class Verdict : std::uint8_t { pass, warn, fail, not_applicable, error };
+// waived: a FAIL covered by an unexpired waiver for that target (see waiver.h).
+enum class Verdict : std::uint8_t { pass, warn, fail, not_applicable, error, waived };
 enum class Profile : std::uint8_t { strict, rfc, lenient };
 
 [[nodiscard]] std::string_view to_string(Verdict v);

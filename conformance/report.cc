@@ -19,6 +19,9 @@ RunSummary summarise(const std::vector<CaseResult>& results, double seconds) {
       case Verdict::error:
         ++s.errors;
         break;
+      case Verdict::waived:
+        ++s.waived;
+        break;
       case Verdict::fail:
         ++s.failed;
         if (r.test->level == Level::must) ++s.must_failed;

@@ -10,7 +10,7 @@
 namespace h1spec {
 
 struct RunSummary {
-  std::size_t passed = 0, failed = 0, warned = 0, not_applicable = 0, errors = 0;
+  std::size_t passed = 0, failed = 0, warned = 0, not_applicable = 0, errors = 0, waived = 0;
   std::size_t must_failed = 0, should_failed = 0;
   double seconds = 0;
 };

@@ -32,7 +32,7 @@ td.cell{cursor:pointer;text-align:center}
 td.cell:hover{background:#f0f4ff}
 .v{font-weight:600;border-radius:4px;padding:1px 6px;color:#fff;font-size:12px}
 .PASS{background:#2e7d32}.FAIL{background:#c62828}.WARN{background:#ef8f00}
-.NA{background:#78909c}.ERROR{background:#6a1b9a}
+.NA{background:#78909c}.ERROR{background:#6a1b9a}.WAIVED{background:#5c6bc0}
 td.dis .v{outline:3px solid #1565c0;outline-offset:1px}
 tr.topic td{background:#eef1f4;font-weight:600}
 tr.topic td.tt{font-weight:400;text-align:center;font-size:12px}
@@ -109,7 +109,7 @@ std::size_t oracle_of(const RunOptions& opts) {
 void write_totals(std::ostream& out, const std::vector<CaseResult>& results,
                   const RunOptions& opts) {
   out << "<table class=\"totals\" id=\"totals\"><tr><th>target</th><th>passed</th><th>failed</th>"
-         "<th>warned</th><th>n/a</th><th>errors</th><th>MUST failed</th></tr>\n";
+         "<th>warned</th><th>n/a</th><th>waived</th><th>errors</th><th>MUST failed</th></tr>\n";
   for (std::size_t t = 0; t < opts.targets.size(); ++t) {
     std::vector<CaseResult> mine;
     for (const CaseResult& r : results) {
@@ -118,8 +118,8 @@ void write_totals(std::ostream& out, const std::vector<CaseResult>& results,
     const RunSummary s = summarise(mine, 0);
     out << "<tr data-target=\"" << html_escape(opts.targets[t].name) << "\"><td>"
         << html_escape(opts.targets[t].name) << "</td><td>" << s.passed << "</td><td>" << s.failed
-        << "</td><td>" << s.warned << "</td><td>" << s.not_applicable << "</td><td>" << s.errors
-        << "</td><td>" << s.must_failed << "</td></tr>\n";
+        << "</td><td>" << s.warned << "</td><td>" << s.not_applicable << "</td><td>" << s.waived
+        << "</td><td>" << s.errors << "</td><td>" << s.must_failed << "</td></tr>\n";
   }
   out << "</table>\n";
 }
@@ -127,7 +127,7 @@ void write_totals(std::ostream& out, const std::vector<CaseResult>& results,
 void write_filters(std::ostream& out, const RunOptions& opts) {
   out << "<div class=\"filters\"><input type=\"search\" id=\"q\" placeholder=\"filter by id, "
          "title, RFC section\">";
-  for (const char* v : {"PASS", "FAIL", "WARN", "NA", "ERROR"}) {
+  for (const char* v : {"PASS", "FAIL", "WARN", "NA", "ERROR", "WAIVED"}) {
     out << "<label><input type=\"checkbox\" class=\"vf\" value=\"" << v << "\" checked> " << v
         << "</label>";
   }

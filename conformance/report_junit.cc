@@ -30,7 +30,7 @@ void write_case(std::ostream& out, const CaseResult& r) {
   } else if (r.verdict == Verdict::error) {
     out << "      <error type=\"harness\" message=\"" << xml_escape(r.reason) << "\">"
         << xml_escape(detail) << "</error>\n";
-  } else if (r.verdict == Verdict::not_applicable) {
+  } else if (r.verdict == Verdict::not_applicable || r.verdict == Verdict::waived) {
     out << "      <skipped message=\"" << xml_escape(r.reason) << "\"/>\n";
   } else if (r.verdict == Verdict::warn) {
     out << "      <system-out>WARN: " << xml_escape(r.reason) << "</system-out>\n";
@@ -49,8 +49,8 @@ bool write_junit(const std::string& path, const std::vector<CaseResult>& results
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"h1spec\" tests=\"" << results.size() << "\" failures=\"" << sum.failed
-      << "\" errors=\"" << sum.errors << "\" skipped=\"" << sum.not_applicable << "\" time=\""
-      << seconds(sum.seconds) << "\">\n";
+      << "\" errors=\"" << sum.errors << "\" skipped=\"" << sum.not_applicable + sum.waived
+      << "\" time=\"" << seconds(sum.seconds) << "\">\n";
   for (std::size_t t = 0; t < opts.targets.size(); ++t) {
     std::vector<const CaseResult*> mine;
     for (const CaseResult& r : results) {
@@ -65,7 +65,8 @@ bool write_junit(const std::string& path, const std::vector<CaseResult>& results
     for (const CaseResult* r : mine) time += r->seconds;
     out << "  <testsuite name=\"h1spec " << xml_escape(opts.targets[t].name) << "\" tests=\""
         << mine.size() << "\" failures=\"" << s.failed << "\" errors=\"" << s.errors
-        << "\" skipped=\"" << s.not_applicable << "\" time=\"" << seconds(time) << "\">\n";
+        << "\" skipped=\"" << s.not_applicable + s.waived << "\" time=\"" << seconds(time)
+        << "\">\n";
     for (const CaseResult* r : mine) write_case(out, *r);
     out << "  </testsuite>\n";
   }

@@ -45,7 +45,8 @@ struct CaseResult {
   double seconds = 0;
 };
 
-using ResultSink = std::function<void(const CaseResult&, std::size_t done, std::size_t total)>;
+// May adjust the result (waivers) before it is stored for good.
+using ResultSink = std::function<void(CaseResult&, std::size_t done, std::size_t total)>;
 using ProbeSink =
     std::function<void(std::size_t target, Capability missing, const std::string& why)>;
 

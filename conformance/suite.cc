@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "report.h"
 #include "runner.h"
+#include "waiver.h"
 
 namespace h1spec {
 
@@ -152,16 +154,64 @@ void register_with_catch(const std::vector<CaseResult>& results, const RunOption
 // With several targets, one row per target, in the order given.
 void print_target_table(const std::vector<CaseResult>& results, const RunOptions& opts) {
   if (opts.targets.size() < 2) return;
-  std::printf("h1spec: per target\n  %-22s %7s %7s %7s %7s %7s %12s\n", "target", "passed",
-              "failed", "warned", "n/a", "errors", "MUST failed");
+  std::printf("h1spec: per target\n  %-22s %7s %7s %7s %7s %7s %7s %12s\n", "target", "passed",
+              "failed", "warned", "n/a", "waived", "errors", "MUST failed");
   for (std::size_t t = 0; t < opts.targets.size(); ++t) {
     std::vector<CaseResult> mine;
     for (const CaseResult& r : results) {
       if (r.target == t) mine.push_back(r);
     }
     const RunSummary s = summarise(mine, 0);
-    std::printf("  %-22s %7zu %7zu %7zu %7zu %7zu %12zu\n", opts.targets[t].name.c_str(), s.passed,
-                s.failed, s.warned, s.not_applicable, s.errors, s.must_failed);
+    std::printf("  %-22s %7zu %7zu %7zu %7zu %7zu %7zu %12zu\n", opts.targets[t].name.c_str(),
+                s.passed, s.failed, s.warned, s.not_applicable, s.waived, s.errors, s.must_failed);
+  }
+}
+
+// Waivers by target index, then case id, from <waivers_dir>/<target name>.txt when present.
+using WaiverMap = std::vector<std::map<std::string, Waiver>>;
+
+bool load_waivers(const CliOptions& cli, const RunOptions& opts, WaiverMap& out) {
+  out.assign(opts.targets.size(), {});
+  bool ok = true;
+  for (std::size_t t = 0; t < opts.targets.size() && !cli.waivers_dir.empty(); ++t) {
+    const fs::path file = fs::path(cli.waivers_dir) / (opts.targets[t].name + ".txt");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) continue;
+    std::ostringstream text;
+    text << in.rdbuf();
+    const WaiverFile w = parse_waivers(text.str(), file.string());
+    for (const std::string& e : w.errors) std::cerr << "h1spec: " << e << "\n";
+    ok = ok && w.errors.empty();
+    for (const Waiver& v : w.waivers) out[t][v.case_id] = v;
+  }
+  return ok;
+}
+
+// A FAIL with an unexpired waiver becomes WAIVED; an expired one stays FAIL and says so.
+void apply_waiver(CaseResult& r, const WaiverMap& waivers, const std::string& today) {
+  const auto& mine = waivers[r.target];
+  const auto it = mine.find(r.test->id);
+  if (it == mine.end() || r.verdict != Verdict::fail) return;
+  const Waiver& w = it->second;
+  const std::string about = w.reason + (w.link.empty() ? "" : " (" + w.link + ")");
+  if (today <= w.expires) {
+    r.verdict = Verdict::waived;
+    r.reason = "waived until " + w.expires + ": " + about + "; the failure: " + r.reason;
+  } else {
+    r.reason += " [the waiver expired on " + w.expires + ": " + about + "]";
+  }
+}
+
+// Waivers whose case no longer fails are worth deleting.
+void report_stale_waivers(const std::vector<CaseResult>& results, const WaiverMap& waivers,
+                          const RunOptions& opts) {
+  for (const CaseResult& r : results) {
+    const auto& mine = waivers[r.target];
+    if (mine.count(r.test->id) != 0 && r.verdict != Verdict::waived && r.verdict != Verdict::fail) {
+      std::printf("h1spec: the waiver of %s for %s is stale: the case now gives %s\n",
+                  r.test->id.c_str(), opts.targets[r.target].name.c_str(),
+                  std::string(to_string(r.verdict)).c_str());
+    }
   }
 }
 
@@ -218,10 +268,18 @@ int run_suite(const CliOptions& cli, const std::function<int()>& run_catch) {
     std::cerr << "h1spec: cannot read index.html under --docroot " << cli.docroot << "\n";
     return kExitHarness;
   }
+  WaiverMap waivers;
+  if (!load_waivers(cli, opts, waivers)) return kExitHarness;
+  const std::string today = cli.today.empty() ? today_utc() : cli.today;
+  if (!valid_date(today)) {
+    std::cerr << "h1spec: --today wants a date YYYY-MM-DD\n";
+    return kExitHarness;
+  }
   const auto start = Clock::now();
   const std::vector<CaseResult> results = run_cases(
       chosen, opts, files,
-      [&](const CaseResult& r, std::size_t done, std::size_t total) {
+      [&](CaseResult& r, std::size_t done, std::size_t total) {
+        apply_waiver(r, waivers, today);
         print_result(r, done, total, opts, cli.verbose);
       },
       [&](std::size_t t, Capability c, const std::string& why) {
@@ -232,10 +290,12 @@ int run_suite(const CliOptions& cli, const std::function<int()>& run_catch) {
   register_with_catch(results, opts);
   (void)run_catch();  // Catch2 reports the same verdicts as assertions
   const RunSummary sum = summarise(results, seconds);
+  report_stale_waivers(results, waivers, opts);
   print_target_table(results, opts);
   std::printf(
-      "h1spec: %zu passed, %zu failed, %zu warned, %zu n/a, %zu errors in %.1f s (%.1f cases/s)\n",
-      sum.passed, sum.failed, sum.warned, sum.not_applicable, sum.errors, seconds,
+      "h1spec: %zu passed, %zu failed, %zu warned, %zu n/a, %zu waived, %zu errors in %.1f s "
+      "(%.1f cases/s)\n",
+      sum.passed, sum.failed, sum.warned, sum.not_applicable, sum.waived, sum.errors, seconds,
       seconds > 0 ? static_cast<double>(results.size()) / seconds : 0.0);
   const bool reports_ok = write_reports(cli, results, opts, sum);
   if (sum.errors > 0 || !reports_ok) return kExitHarness;

@@ -28,6 +28,8 @@ struct CliOptions {
   std::string docroot;
   int jobs = 8;
   unsigned long long seed = 1;
+  std::string waivers_dir;  ///< holds <target name>.txt waiver files
+  std::string today;        ///< YYYY-MM-DD for waiver expiry; empty: today (UTC)
 };
 
 // Runs the suite as the command line asked; returns the process exit code. run_catch runs

@@ -39,7 +39,7 @@ test-asan: deps
 
 # A short fuzz of every target (ASan+UBSan libFuzzer build); a crash fails make test. Its
 # output goes to build/fuzz/smoke/, apart from what `make fuzz` keeps.
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 6
 test-fuzz-smoke: deps
 	@if command -v clang++ >/dev/null 2>&1; then \
 	  bash ci/fuzz.sh --seconds $(FUZZ_SMOKE_SECONDS) --out-dir build/fuzz/smoke; \

@@ -1,5 +1,4 @@
 // h1ref as a process: start-up errors, signals, limits and timeouts.
-#include <fcntl.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 #include <csignal>
@@ -95,35 +94,8 @@ TEST_CASE("SIGTERM and SIGINT stop the server with status 0", "[integration][lif
   CHECK(idle.peer_closes(milliseconds(1000)));
 }
 
-TEST_CASE("SIGTERM lets a response in flight finish", "[integration][lifecycle]") {
-  // 64 MiB (sparse, so cheap) is more than the socket buffers can absorb: with a small
-  // receive buffer and no reading yet, most of it is still on the server at the signal.
-  constexpr std::size_t kSize = std::size_t{64} << 20;
-  std::string dir = "/tmp/h1ref-drain-XXXXXX";
-  REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  const std::string file = dir + "/huge.bin";
-  {
-    io::unique_fd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
-    REQUIRE(fd);
-    REQUIRE(::ftruncate(fd.get(), static_cast<off_t>(kSize)) == 0);
-  }
-  ServerProcess server({"--root", dir, "--port", "0", "--workers", "1", "--quiet"});
-  RawClient c(server.port(), std::chrono::seconds(5), 16 * 1024);
-  c.send(request("GET", "/huge.bin"));
-  std::this_thread::sleep_for(milliseconds(200));
-  server.signal(SIGTERM);
-  std::this_thread::sleep_for(milliseconds(200));
-  CHECK(server.alive());  // still draining
-  const Response r = c.read_response();
-  CHECK(r.status == 200);
-  CHECK(r.body.size() == kSize);
-  CHECK(r.body.find_first_not_of('\0') == std::string::npos);
-  const ExitInfo e = server.wait();
-  CHECK(e.exited);
-  CHECK(e.status == 0);
-  ::unlink(file.c_str());
-  ::rmdir(dir.c_str());
-}
+// "SIGTERM lets a response in flight finish" runs for every model, epoll included, in
+// h1ref_models_test.cc.
 
 TEST_CASE("the --max-connections flag refuses the connection beyond the limit",
           "[integration][lifecycle]") {

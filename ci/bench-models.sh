@@ -13,11 +13,14 @@ and stops the server again by its PID. Scenarios:
   keep-alive   each connection sends request after request
   close        "Connection: close": a new connection per request
 Each wrk run lasts --seconds (default 3) with a 2 s request timeout and is killed if it
-overruns. A run in which wrk saw timeouts or socket errors is marked "degraded": the model
-could not serve that many connections (the blocking model serves one at a time).
+overruns. Half a second in, a fresh curl client asks for /notes.txt and waits until half a
+second before wrk ends. A run in which wrk saw timeouts or socket errors, or in which that
+client got no answer while wrk's connections were open, is marked
+"degraded": the model could not serve that many connections at once (the blocking model
+serves one at a time).
 
 options:
-  --seconds N     wrk duration per run (default 3)
+  --seconds N     wrk duration per run, at least 2 (default 3)
   --conns LIST    connection counts (default "1 10 100 1000")
   --models LIST   models (default: every model in `h1ref --help`)
   --no-build      use the existing build/release
@@ -48,11 +51,11 @@ while (($#)); do
   esac
   shift
 done
-[[ $seconds =~ ^[1-9][0-9]*$ ]] || die "--seconds wants a positive integer"
+[[ $seconds =~ ^[1-9][0-9]*$ ]] && ((seconds >= 2)) || die "--seconds wants an integer >= 2"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-bash ci/install-deps.sh wrk python3 util-linux || die "cannot install wrk"
+bash ci/install-deps.sh wrk python3 util-linux curl || die "cannot install wrk"
 if ((build)); then
   cmake --preset release >/dev/null && cmake --build build/release -j2 --target h1ref html_blob \
     >/dev/null || die "build failed"
@@ -126,13 +129,24 @@ for model in $models; do
       [[ $scenario == close ]] && headers=(-H "Connection: close")
       log=$raw/$model-$scenario-$c.txt
       timeout $((seconds + 15)) "${pin_client[@]}" wrk -t1 -c "$c" -d "${seconds}s" --timeout 2s \
-        --latency "${headers[@]}" "http://127.0.0.1:$port/index.html" >"$log" 2>&1
+        --latency "${headers[@]}" "http://127.0.0.1:$port/index.html" >"$log" 2>&1 &
+      wrk_pid=$!
+      # wrk only counts a timeout for a response that does arrive late, so a connection that
+      # is never served goes unnoticed. A fresh client half a second in shows it: it must get
+      # its answer while wrk's connections are still open (it gives up 0.5 s before wrk ends).
+      sleep 0.5
+      probe=$("${pin_client[@]}" curl -s -o /dev/null -m $((seconds - 1)) -w '%{http_code} %{time_total}' \
+        "http://127.0.0.1:$port/notes.txt" 2>/dev/null)
+      echo "probe: ${probe:-000 -}" >>"$log.probe"
+      wait "$wrk_pid"
       wrk_rc=$?
       stop_server
-      printf '%s\t%s\t%s\t%s\t%s\n' "$model" "$scenario" "$c" "$wrk_rc" "$log" >>"$results"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$scenario" "$c" "$wrk_rc" "$log" "${probe:-000 -}" \
+        >>"$results"
       rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$log")
-      printf '[%2d/%d] %-10s %-10s %5s conns: %12s req/s%s\n' "$n" "$total" "$model" "$scenario" \
-        "$c" "${rps:-?}" "$(grep -q 'Socket errors' "$log" && echo '  (errors)')"
+      printf '[%2d/%d] %-10s %-10s %5s conns: %12s req/s, fresh client: %s%s\n' "$n" "$total" \
+        "$model" "$scenario" "$c" "${rps:-?}" "${probe:-000 -}" \
+        "$(grep -q 'Socket errors' "$log" && echo '  (errors)')"
     done
   done
 done

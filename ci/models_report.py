@@ -2,7 +2,8 @@
 """Turns the wrk logs of ci/bench-models.sh into models.md, models.json and models.svg.
 
 usage: models_report.py RESULTS.tsv OUT_DIR SECONDS
-RESULTS.tsv has one line per run: model, scenario, connections, wrk exit status, log path.
+RESULTS.tsv has one line per run: model, scenario, connections, wrk exit status, log path,
+and the fresh client's "HTTP-CODE SECONDS" (000 when it got no answer while wrk ran).
 """
 import json
 import math
@@ -21,7 +22,7 @@ def to_ms(text):
     return float(m.group(1)) * UNITS[m.group(2)] if m else None
 
 
-def parse_wrk(path, wrk_rc):
+def parse_wrk(path, wrk_rc, probe):
     try:
         text = open(path, encoding="utf-8", errors="replace").read()
     except OSError:
@@ -44,8 +45,11 @@ def parse_wrk(path, wrk_rc):
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     if m:
         run["non_2xx"] = int(m.group(1))
+    code, _, secs = probe.partition(" ")
+    run["fresh_client"] = {"status": int(code) if code.isdigit() else 0,
+                           "seconds": float(secs) if secs.replace(".", "", 1).isdigit() else None}
     run["degraded"] = (wrk_rc != 0 or run["rps"] is None or run["errors"] > 0
-                       or run["non_2xx"] > 0)
+                       or run["non_2xx"] > 0 or run["fresh_client"]["status"] != 200)
     return run
 
 
@@ -135,8 +139,8 @@ def svg_chart(runs, models, conns, seconds):
         lx += 40 + 8 * len(model)
     out.append(f'<circle cx="{lx + 10}" cy="{ly}" r="4" fill="white" stroke="#444" '
                'stroke-width="2"/>')
-    out.append(f'<text x="{lx + 20}" y="{ly + 4}">degraded: timeouts or errors '
-               '(cannot serve that many)</text>')
+    out.append(f'<text x="{lx + 20}" y="{ly + 4}">degraded: cannot serve that many '
+               'at once</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -156,8 +160,9 @@ def markdown(runs, models, conns):
                 cells.append("–" if run is None else f"{fmt_rps(run)} req/s, p99 {fmt_p99(run)}")
             lines.append(f"| {model} | " + " | ".join(cells) + " |")
         lines.append("")
-    lines.append("† degraded: wrk saw timeouts (2 s) or socket errors, so the model could not "
-                 "serve that many connections at once; the figure counts only what it served.")
+    lines.append("† degraded: a fresh client got no answer while wrk's connections were open, or wrk saw "
+                 "timeouts or socket errors: the model could not serve that many connections at "
+                 "once, and the figure counts only what it served.")
     return "\n".join(lines) + "\n"
 
 
@@ -168,9 +173,9 @@ def main():
     runs = []
     models, conns = [], []
     for line in open(results, encoding="utf-8"):
-        model, scenario, c, rc, log = line.rstrip("\n").split("\t")
+        model, scenario, c, rc, log, probe = line.rstrip("\n").split("\t")
         run = {"model": model, "scenario": scenario, "connections": int(c)}
-        run.update(parse_wrk(log, int(rc)))
+        run.update(parse_wrk(log, int(rc), probe))
         runs.append(run)
         if model not in models:
             models.append(model)

@@ -32,11 +32,14 @@ class Slots {
     ++live_;
   }
   // Called by a connection thread as its very last act: nothing of it may touch *this
-  // afterwards, because the acceptor may then return and destroy it.
+  // afterwards, because the acceptor may then return and destroy it. The count drops before
+  // the eventfd fires (an acceptor woken first would still see the old count, drain the
+  // wake-up and sleep through the free slot), and both happen under the lock, which
+  // wait_all_done() needs before it can return.
   void give_back() {
-    freed_.notify();
     const std::lock_guard lock(mutex_);
     --live_;
+    freed_.notify();
     all_done_.notify_all();
   }
   void wait_all_done() {

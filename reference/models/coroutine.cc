@@ -21,14 +21,6 @@ namespace h1::models {
 
 namespace {
 
-using std::chrono::milliseconds;
-
-// Deadlines are checked by a scan at most this often (as in the epoll model).
-constexpr milliseconds kScanPeriod{250};
-constexpr milliseconds kFdBackoff{100};
-constexpr int kAcceptBatch = 64;
-constexpr std::size_t kEventBatch = 128;
-
 // A fire-and-forget coroutine: it runs at once, and its frame frees itself at the end.
 struct Task {
   struct promise_type {

@@ -20,16 +20,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// Timer resolution: deadlines are checked by a scan at most this often, so a scan costs
-// O(connections) per period however busy the loop is.
-constexpr milliseconds kScanPeriod{250};
-// How long the listener rests after running out of descriptors, so that accept does not
-// spin while the backlog stays readable.
-constexpr milliseconds kFdBackoff{100};
-// Connections accepted per listener wake-up, so that established ones are served too.
-constexpr int kAcceptBatch = 64;
-constexpr std::size_t kEventBatch = 128;
-
 }  // namespace
 
 struct EpollWorker::Conn {

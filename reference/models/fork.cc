@@ -26,7 +26,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr std::size_t kDefaultProcessCap = 1024;
-constexpr milliseconds kBackoff{100};  // after EMFILE or a failed fork
 // After the drain limit, children still running get SIGKILL, and this long to be reaped.
 constexpr milliseconds kKillGrace{2'000};
 
@@ -100,7 +99,7 @@ class Parent {
         env_.log(io::errno_message("accept", r.err) + " (pausing accepts)");
       }
       fd_limit_logged_ = fd_limit_logged_ || r.status == io::AcceptStatus::no_fds;
-      rest_until_ = now().mono + kBackoff;
+      rest_until_ = now().mono + kFdBackoff;
       return;
     }
     if (r.status != io::AcceptStatus::ok) return;
@@ -108,7 +107,7 @@ class Parent {
     if (pid == 0) serve_in_child(std::move(r.fd));  // never returns
     if (pid < 0) {
       env_.log(io::errno_message("fork", errno) + " (dropping the connection)");
-      rest_until_ = now().mono + kBackoff;
+      rest_until_ = now().mono + kFdBackoff;
       return;
     }
     children_.push_back(pid);

@@ -55,6 +55,16 @@ io::SetupResult<std::vector<io::unique_fd>> bind_listeners(const ServeOptions& o
 
 // How long a stopping server waits for the responses in flight before dropping them.
 inline constexpr std::chrono::milliseconds kDrainLimit{10'000};
+// Timer resolution of the event loops: deadlines are checked by a scan at most this often,
+// so a scan costs O(connections) per period however busy the loop is.
+inline constexpr std::chrono::milliseconds kScanPeriod{250};
+// How long accepting rests after running out of descriptors (or a failed fork), so that
+// accept does not spin while the backlog stays readable.
+inline constexpr std::chrono::milliseconds kFdBackoff{100};
+// Connections accepted per listener wake-up, so that established ones are served too.
+inline constexpr int kAcceptBatch = 64;
+// Readiness events taken from the kernel per wait.
+inline constexpr std::size_t kEventBatch = 128;
 
 // A model's entry point: blocks until SIGINT or SIGTERM, drains, and returns the exit
 // status (0 after a graceful stop, 1 if setup failed).

@@ -22,8 +22,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kFdBackoff{100};
-constexpr int kAcceptBatch = 64;
 constexpr std::size_t kFixed = 2;  // fds_[0] is the stop descriptor, fds_[1] the listener
 
 class PollLoop {

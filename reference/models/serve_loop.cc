@@ -20,9 +20,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// How long accepting rests after running out of descriptors.
-constexpr milliseconds kFdBackoff{100};
-
 bool readable(const pollfd& p) noexcept { return (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0; }
 
 const char* signal_name(int signo) noexcept { return signo == SIGINT ? "SIGINT" : "SIGTERM"; }

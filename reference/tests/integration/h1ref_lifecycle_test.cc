@@ -99,7 +99,9 @@ TEST_CASE("SIGTERM and SIGINT stop the server with status 0", "[integration][lif
 
 TEST_CASE("the --max-connections flag refuses the connection beyond the limit",
           "[integration][lifecycle]") {
-  ServerProcess server(with({"--max-connections", "1"}));
+  const std::string model = GENERATE("epoll", "poll", "coroutine");  // the event-loop models
+  INFO("model " << model);
+  ServerProcess server(with({"--max-connections", "1", "--model", model}));
   RawClient first(server.port());
   first.send(request("GET", "/notes.txt"));
   REQUIRE(first.read_response().status == 200);

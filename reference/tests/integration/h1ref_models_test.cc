@@ -198,29 +198,8 @@ TEST_CASE("the threads and fork models cap their workers and serve the next one 
   CHECK(server.alive());
 }
 
-TEST_CASE("the event-loop models refuse connections beyond --max-connections",
-          "[integration][models]") {
-  const std::string model = GENERATE("poll", "coroutine");
-  INFO("model " << model);
-  ServerProcess server(model_args(model, {"--max-connections", "1"}));
-  RawClient first(server.port());
-  first.send(request("GET", "/notes.txt"));
-  REQUIRE(first.read_response().status == 200);
-  RawClient second(server.port());
-  CHECK(second.peer_closes(milliseconds(2000)));
-  first.close();
-  bool served = false;
-  for (int attempt = 0; attempt < 40 && !served; ++attempt) {
-    std::this_thread::sleep_for(milliseconds(50));
-    try {
-      RawClient again(server.port());
-      again.send(request("GET", "/notes.txt"));
-      served = again.read_response().status == 200;
-    } catch (const std::runtime_error&) {
-    }
-  }
-  CHECK(served);
-}
+// The event-loop models' refusal beyond --max-connections is tested for all three in
+// h1ref_lifecycle_test.cc.
 
 }  // namespace
 }  // namespace h1::integration

@@ -5,7 +5,7 @@ H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
 .PHONY: deps build run serve test test-release test-asan test-fuzz-smoke fuzz fuzz-coverage \
-	bench-models compare format format-check clean
+	bench bench-models bench-parser compare format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -58,12 +58,30 @@ fuzz: deps
 fuzz-coverage: deps
 	@bash ci/fuzz-coverage.sh
 
+# h1ref against nginx, lighttpd and h2o (one worker each, server on CPU 0, client on CPU 1):
+# keep-alive, 1 MiB, Connection: close, pipelined, 10,000 idle connections and syscalls per
+# request, 3 interleaved repetitions; then the parser against http-parser. Writes
+# build/report/bench.{md,json}. BENCH_FLAGS go to ci/bench.py, e.g. BENCH_FLAGS='--reps 1'.
+BENCH_FLAGS ?=
+bench: deps
+	@bash ci/bench.sh $(BENCH_FLAGS)
+
 # What each concurrency model costs as connections grow: wrk against h1ref --model M at
 # 1, 10, 100 and 1,000 connections, keep-alive and a connection per request. Writes
 # build/report/models.{md,json,svg}. BENCH_SECONDS per point (default 3).
 BENCH_SECONDS ?= 3
 bench-models: build
 	@bash ci/bench-models.sh --no-build --seconds $(BENCH_SECONDS)
+
+# h1ref's request parser against Debian's http-parser on the same heads (Google Benchmark):
+# 5 interleaved repetitions, then a table of medians and the ratio. BENCH_ARGS go to the
+# binary, e.g. BENCH_ARGS='--benchmark_filter=browser --benchmark_repetitions=10'.
+BENCH_ARGS ?=
+bench-parser: build
+	@bash ci/install-deps.sh libhttp-parser-dev libbenchmark-dev
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target parser_bench
+	build/release/reference/bench/parser_bench $(BENCH_ARGS)
 
 # Grades nginx, lighttpd, h2o, Python's http.server and h1ref side by side (peers from Debian,
 # configs in ci/peers/); writes build/report/compare.{html,json,xml}.

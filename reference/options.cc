@@ -102,6 +102,10 @@ std::string apply(models::ServeOptions& o, std::string_view flag, std::string_vi
     const auto v = parse_seconds(value);
     if (!v) return bad + ": expected seconds, such as 30 or 0.5";
     (flag == "--idle-timeout" ? o.idle_timeout : o.header_timeout) = *v;
+  } else if (flag == "--cache-ttl") {
+    const auto v = value == "0" ? std::optional<milliseconds>(0) : parse_seconds(value);
+    if (!v) return bad + ": expected seconds, such as 1 or 0.25 (0 turns the cache off)";
+    o.cache_ttl = *v;
   } else {
     if (value.empty()) return bad;
     o.access_log = value;  // --access-log, the last flag that takes a value
@@ -112,7 +116,8 @@ std::string apply(models::ServeOptions& o, std::string_view flag, std::string_vi
 bool takes_value(std::string_view flag) {
   constexpr std::string_view kFlags[] = {"--root",         "--host",           "--port",
                                          "--model",        "--workers",        "--max-connections",
-                                         "--idle-timeout", "--header-timeout", "--access-log"};
+                                         "--idle-timeout", "--header-timeout", "--access-log",
+                                         "--cache-ttl"};
   for (std::string_view f : kFlags) {
     if (f == flag) return true;
   }
@@ -176,6 +181,10 @@ std::string usage() {
       "                         threads and fork models (default: 0)\n"
       "  --idle-timeout S       keep-alive idle and stall timeout in seconds (default: 60)\n"
       "  --header-timeout S     time allowed to send a request head (default: 10)\n"
+      "  --cache-ttl S          keep open files, their metadata and small files' bytes\n"
+      "                         for S seconds (epoll and poll models); a changed\n"
+      "                         file is served as it was for at most S seconds\n"
+      "                         (default: 1; 0: no cache)\n"
       "  --access-log FILE|-    log one line per response to FILE or stdout\n"
       "  --quiet                no informational messages on stderr\n"
       "  --help                 show this text\n"

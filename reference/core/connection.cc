@@ -2,54 +2,83 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "core/error_status.h"
 #include "http/http_date.h"
 
 namespace h1::core {
 
-namespace {
-constexpr std::size_t kHeadReserve = 2048;  // room kept for one response head
-constexpr std::size_t kMaxSegments = 64;    // pipelined responses queued at once
-constexpr std::size_t kPathSlack = 16;      // room to append "index.html"
-
-std::size_t read_capacity(const Config& c) {
-  const http::Limits& l = c.limits;
-  const std::size_t line = l.max_method + l.max_target + 16;
-  return std::max({c.read_buffer_size, l.max_head + 1, line + 1});
-}
-}  // namespace
-
-Connection::Connection(const Config& config, Files& files, Now now)
+Connection::Connection(const Config& config, Files& files, Now now, BufferPool* pool)
     : config_(&config),
       files_(&files),
-      in_cap_(read_capacity(config)),
-      in_(std::make_unique<char[]>(in_cap_)),
-      out_cap_(std::max(config.write_buffer_size, config.inline_body_max + 2 * kHeadReserve)),
-      out_(std::make_unique<char[]>(out_cap_)),
-      fields_(config.limits.max_fields),
-      parser_(config_->limits, fields_),
+      pool_(pool),
+      sizes_(pool != nullptr ? pool->sizes() : buffer_sizes(config)),
+      parser_(config_->limits, {}),
       chunked_(config_->limits),
-      path_scratch_size_(config.limits.max_target + kPathSlack),
       last_activity_(now.mono) {
-  path_scratch_ = std::make_unique<char[]>(path_scratch_size_);
-  segments_.reserve(kMaxSegments + 2);
   update_deadline();
 }
 
-Connection::~Connection() { release_segments(); }
+Connection::~Connection() {
+  release_segments();
+  return_buffers();
+}
 
 std::span<char> Connection::read_space() noexcept {
   if (!wants_read()) return {};
+  if (!acquire_buffers()) {
+    close_now();
+    return {};
+  }
   compact_input();
-  return {in_.get() + in_end_, in_cap_ - in_end_};
+  return {buf_->in.get() + in_end_, sizes_.in - in_end_};
+}
+
+bool Connection::acquire_buffers() noexcept {
+  if (buf_) return true;
+  if (pool_ != nullptr) {
+    buf_ = pool_->take();
+  } else {
+    try {
+      buf_ = make_buffers(sizes_);
+    } catch (const std::bad_alloc&) {
+      buf_.reset();
+    }
+  }
+  if (!buf_) return false;
+  segments_.swap(buf_->segments);  // nothing is pending while the buffers are away
+  parser_.set_storage(buf_->fields);
+  return true;
+}
+
+// Idle between requests, nothing buffered, nothing pending: the pool gets the buffers back.
+void Connection::release_buffers_if_idle() noexcept {
+  if (pool_ == nullptr || !buf_ || state_ != State::head || head_timing_ || in_begin_ != in_end_ ||
+      seg_first_ != segments_.size()) {
+    return;
+  }
+  in_begin_ = in_end_ = 0;
+  return_buffers();
+}
+
+void Connection::return_buffers() noexcept {
+  if (!buf_) return;
+  segments_.clear();
+  seg_first_ = 0;
+  out_used_ = 0;
+  segments_.swap(buf_->segments);
+  parser_.reset();
+  parser_.set_storage({});
+  if (pool_ != nullptr) pool_->give(std::move(buf_));
+  buf_.reset();
 }
 
 bool Connection::wants_read() const noexcept {
   if (state_ == State::lingering) return true;
   if (state_ != State::head && state_ != State::body) return false;
   if (peer_eof_ || !output_has_room()) return false;
-  return in_end_ < in_cap_ || in_begin_ > 0;
+  return in_end_ < sizes_.in || in_begin_ > 0;
 }
 
 bool Connection::idle() const noexcept {
@@ -63,7 +92,7 @@ void Connection::on_read(std::size_t n, Now now) noexcept {
     in_begin_ = in_end_ = 0;  // drained and dropped
     return;
   }
-  in_end_ += std::min(n, in_cap_ - in_end_);
+  in_end_ += std::min(n, sizes_.in - in_end_);
   process(now);
 }
 
@@ -105,6 +134,7 @@ void Connection::on_sent(std::size_t n, Now now) noexcept {
   }
   if (state_ == State::head || state_ == State::body) process(now);
   update_deadline();
+  release_buffers_if_idle();
 }
 
 void Connection::pop_segment() noexcept {
@@ -177,7 +207,7 @@ bool Connection::step_head(Now now) noexcept {
     head_timing_ = true;
     head_started_ = now.mono;
   }
-  const http::ParseResult r = parser_.parse({in_.get() + in_begin_, in_end_ - in_begin_});
+  const http::ParseResult r = parser_.parse({buf_->in.get() + in_begin_, in_end_ - in_begin_});
   if (r.need_more()) return false;
   if (r.failed()) {
     // RFC 9110 §9.3.2: no content in any response to HEAD, errors included.
@@ -214,7 +244,7 @@ bool Connection::step_body() noexcept {
     return true;
   }
   while (in_begin_ < in_end_) {
-    const http::ChunkStep s = chunked_.step({in_.get() + in_begin_, in_end_ - in_begin_});
+    const http::ChunkStep s = chunked_.step({buf_->in.get() + in_begin_, in_end_ - in_begin_});
     in_begin_ += s.consumed;
     if (s.status == http::ParseStatus::error || chunked_.data_bytes() > config_->max_discard_body) {
       start_closing();  // the response already went out; the framing is lost
@@ -253,14 +283,16 @@ HandlerContext Connection::context(Now now) noexcept {
     }
     date_second_ = now.unix_seconds;
   }
-  return HandlerContext{
-      config_, files_, {path_scratch_.get(), path_scratch_size_}, {date_, http::kHttpDateLength}};
+  return HandlerContext{config_,
+                        files_,
+                        {buf_->path_scratch.get(), sizes_.path_scratch},
+                        {date_, http::kHttpDateLength}};
 }
 
 Persistence Connection::respond(const http::Request& req, Persistence persistence,
                                 Now now) noexcept {
   const std::size_t head_start = out_used_;
-  const std::span<char> room{out_.get() + out_used_, out_cap_ - out_used_};
+  const std::span<char> room{buf_->out.get() + out_used_, sizes_.out - out_used_};
   ResponsePlan plan = plan_response(req, context(now), persistence, room);
   if (plan.head_size == 0 || !stage_inline_body(plan, head_start)) {
     // The head did not fit, or the file shrank after its size went into the head:
@@ -281,8 +313,12 @@ Persistence Connection::respond(const http::Request& req, Persistence persistenc
 }
 
 void Connection::respond_status(int status, bool head_only, Now now) noexcept {
+  if (!acquire_buffers()) {
+    close_now();
+    return;
+  }
   const std::size_t head_start = out_used_;
-  const std::span<char> room{out_.get() + out_used_, out_cap_ - out_used_};
+  const std::span<char> room{buf_->out.get() + out_used_, sizes_.out - out_used_};
   const ResponsePlan plan = plan_status(status, context(now), Persistence::close, head_only, room);
   queue_plan(plan, head_start);
   if (config_->access_log != nullptr) {
@@ -297,14 +333,14 @@ bool Connection::stage_inline_body(ResponsePlan& plan, std::size_t head_start) n
   BodyPlan& body = plan.body;
   const std::size_t at = head_start + plan.head_size;
   if (!plan.send_body || body.file == kNoFile || body.length > config_->inline_body_max ||
-      out_cap_ - at < body.length) {
+      sizes_.out - at < body.length) {
     return true;
   }
   const auto length = static_cast<std::size_t>(body.length);
   std::size_t got = 0;
   while (got < length) {
     const std::size_t n =
-        files_->read(body.file, body.offset + got, {out_.get() + at + got, length - got});
+        files_->read(body.file, body.offset + got, {buf_->out.get() + at + got, length - got});
     if (n == 0) break;
     got += n;
   }
@@ -322,13 +358,14 @@ void Connection::queue_plan(const ResponsePlan& plan, std::size_t head_start) no
     return;
   }
   out_used_ = head_start + plan.head_size;
-  push_bytes(out_.get() + head_start, plan.head_size);
+  char* const out = buf_->out.get();
+  push_bytes(out + head_start, plan.head_size);
   if (!plan.send_body) return;
   const BodyPlan& body = plan.body;
   if (body.file == kNoFile) {
-    if (plan.inline_size == 0) std::memcpy(out_.get() + out_used_, body.text, body.text_size);
+    if (plan.inline_size == 0) std::memcpy(out + out_used_, body.text, body.text_size);
     const std::size_t n = plan.inline_size == 0 ? body.text_size : plan.inline_size;
-    push_bytes(out_.get() + out_used_, n);
+    push_bytes(out + out_used_, n);
     out_used_ += n;
     return;
   }
@@ -386,8 +423,8 @@ void Connection::compact_input() noexcept {
     if (state_ == State::head) parser_.reset();
     return;
   }
-  if (in_begin_ == 0 || in_cap_ - in_end_ >= in_cap_ / 4) return;
-  std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
+  if (in_begin_ == 0 || sizes_.in - in_end_ >= sizes_.in / 4) return;
+  std::memmove(buf_->in.get(), buf_->in.get() + in_begin_, in_end_ - in_begin_);
   in_end_ -= in_begin_;
   in_begin_ = 0;
   // Views into the old position are void; the parser re-reads the partial head.
@@ -396,7 +433,7 @@ void Connection::compact_input() noexcept {
 
 bool Connection::output_has_room() const noexcept {
   return segments_.size() < kMaxSegments &&
-         out_cap_ - out_used_ >= kHeadReserve + config_->inline_body_max;
+         sizes_.out - out_used_ >= kHeadReserve + config_->inline_body_max;
 }
 
 void Connection::update_deadline() noexcept {

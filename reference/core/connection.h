@@ -16,6 +16,7 @@
 #include <span>
 #include <vector>
 
+#include "core/buffer_pool.h"
 #include "core/config.h"
 #include "core/files.h"
 #include "core/static_handler.h"
@@ -24,25 +25,17 @@
 
 namespace h1::core {
 
-// One piece of output: bytes held by the connection, or a range of an open file.
-struct Segment {
-  enum class Kind : std::uint8_t { bytes, file };
-  Kind kind = Kind::bytes;
-  const char* data = nullptr;  ///< bytes: start
-  std::size_t size = 0;        ///< bytes: count
-  FileHandle file = kNoFile;   ///< file: handle from Files::open
-  std::uint64_t offset = 0;    ///< file: first byte to send
-  std::uint64_t length = 0;    ///< file: bytes to send
-};
-
 class Connection {
  public:
-  Connection(const Config& config, Files& files, Now now);
+  // With a pool, the buffers are borrowed while the connection is busy and given back
+  // whenever it is idle; without one, they are allocated on first input and kept.
+  Connection(const Config& config, Files& files, Now now, BufferPool* pool = nullptr);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Free space to read into; empty while the connection does not want input.
+  // Free space to read into; empty while the connection does not want input (or, rarely,
+  // when no memory is left: the connection is then closed).
   [[nodiscard]] std::span<char> read_space() noexcept;
   // n bytes were stored at the start of read_space().
   void on_read(std::size_t n, Now now) noexcept;
@@ -103,6 +96,9 @@ class Connection {
   void close_now() noexcept;
   void release_segments() noexcept;
   void compact_input() noexcept;
+  [[nodiscard]] bool acquire_buffers() noexcept;
+  void release_buffers_if_idle() noexcept;
+  void return_buffers() noexcept;
   void update_deadline() noexcept;
   [[nodiscard]] bool output_has_room() const noexcept;
   [[nodiscard]] Persistence persistence_for(const http::Request& req) const noexcept;
@@ -114,25 +110,21 @@ class Connection {
   bool shutting_down_ = false;
   bool peer_eof_ = false;
 
-  std::size_t in_cap_;
-  std::unique_ptr<char[]> in_;
-  std::size_t in_begin_ = 0;  // first unconsumed byte
-  std::size_t in_end_ = 0;    // one past the last received byte
+  BufferPool* pool_;
+  BufferSizes sizes_;
+  std::unique_ptr<WorkBuffers> buf_;  // null while idle with a pool (and before any input)
+  std::size_t in_begin_ = 0;          // first unconsumed byte of buf_->in
+  std::size_t in_end_ = 0;            // one past the last received byte
 
-  std::size_t out_cap_;
-  std::unique_ptr<char[]> out_;
   std::size_t out_used_ = 0;
-  std::vector<Segment> segments_;  // capacity reserved once
+  std::vector<Segment> segments_;  // swapped with buf_->segments: no capacity while idle
   std::size_t seg_first_ = 0;      // segments before this index are sent
 
-  std::vector<http::Field> fields_;
   http::RequestParser parser_;
   http::ChunkedDecoder chunked_;
   bool body_chunked_ = false;
   std::uint64_t body_remaining_ = 0;
 
-  std::unique_ptr<char[]> path_scratch_;
-  std::size_t path_scratch_size_;
   char date_[32] = {};
   std::int64_t date_second_ = -1;
 

@@ -104,6 +104,8 @@ class RequestParser {
   [[nodiscard]] bool has_request_line() const noexcept { return line_done_; }
   // Forgets all progress, ready for the next request.
   void reset() noexcept;
+  // Points the parser at other field storage; only between requests (after reset()).
+  void set_storage(std::span<Field> storage) noexcept { storage_ = storage; }
 
  private:
   enum class Stage : std::uint8_t { request_line, fields, done, failed };

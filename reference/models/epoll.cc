@@ -23,8 +23,9 @@ using std::chrono::milliseconds;
 }  // namespace
 
 struct EpollWorker::Conn {
-  Conn(io::unique_fd s, const core::Config& config, core::Files& files, core::Now now)
-      : sock(std::move(s)), conn(config, files, now) {}
+  Conn(io::unique_fd s, const core::Config& config, core::Files& files, core::Now now,
+       core::BufferPool& pool)
+      : sock(std::move(s)), conn(config, files, now, &pool) {}
   io::unique_fd sock;
   core::Connection conn;
   std::uint32_t events = 0;  // interest currently registered
@@ -33,11 +34,14 @@ struct EpollWorker::Conn {
 };
 
 EpollWorker::EpollWorker(io::Epoll epoll, io::EventFd wake, io::unique_fd listener,
-                         const EpollShared& shared) noexcept
+                         const EpollShared& shared)
     : epoll_(std::move(epoll)),
       wake_(std::move(wake)),
       listener_(std::move(listener)),
-      shared_(shared) {}
+      shared_(shared),
+      files_(*shared.root,
+             {.ttl = shared.cache_ttl, .max_content = shared.config->inline_body_max}),
+      buffers_(*shared.config) {}
 
 EpollWorker::~EpollWorker() = default;
 
@@ -64,6 +68,7 @@ void EpollWorker::run() noexcept {
   for (;;) {
     const int n = epoll_.wait(events, wait_timeout_ms(io::now()));
     const core::Now now = io::now();
+    files_.tick(now.mono);
     for (int i = 0; i < n; ++i) dispatch(events[static_cast<std::size_t>(i)], now);
     maintain(now);
     retired_.clear();
@@ -125,7 +130,7 @@ void EpollWorker::adopt(io::unique_fd sock, core::Now now) noexcept {
   }
   std::unique_ptr<Conn> c;
   try {
-    c = std::make_unique<Conn>(std::move(sock), *shared_.config, *shared_.root, now);
+    c = std::make_unique<Conn>(std::move(sock), *shared_.config, files_, now, buffers_);
     // Reserve now so that push_back here and in retire() cannot throw later.
     conns_.reserve(conns_.size() + 1);
     retired_.reserve(conns_.size() + 1);
@@ -272,8 +277,8 @@ int run_epoll(const ServeOptions& options, const ServeEnv& given_env) {
   const core::Config config = make_config(options, env.access_log);
   std::atomic<std::size_t> active{0};
   std::atomic<bool> fd_limit_logged{false};
-  const EpollShared shared{&config,          env.root, &active, options.max_connections,
-                           &fd_limit_logged, &env.log};
+  const EpollShared shared{&config,          env.root, &active,          options.max_connections,
+                           &fd_limit_logged, &env.log, options.cache_ttl};
   std::vector<std::unique_ptr<EpollWorker>> workers;
   for (io::unique_fd& listener : *listeners.value) {
     auto w = EpollWorker::create(std::move(listener), shared);

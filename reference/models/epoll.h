@@ -18,6 +18,7 @@
 #include "core/config.h"
 #include "core/connection.h"
 #include "io/docroot.h"
+#include "io/file_cache.h"
 #include "io/poller.h"
 #include "io/setup_result.h"
 #include "io/unique_fd.h"
@@ -32,6 +33,7 @@ struct EpollShared {
   std::size_t max_connections = 0;               ///< 0: no limit
   std::atomic<bool>* fd_limit_logged = nullptr;  ///< EMFILE is reported once per process
   const std::function<void(std::string_view)>* log = nullptr;
+  std::chrono::milliseconds cache_ttl{0};  ///< each worker's open-file cache; 0: none
 };
 
 class EpollWorker {
@@ -52,8 +54,7 @@ class EpollWorker {
  private:
   struct Conn;
 
-  EpollWorker(io::Epoll epoll, io::EventFd wake, io::unique_fd listener,
-              const EpollShared& shared) noexcept;
+  EpollWorker(io::Epoll epoll, io::EventFd wake, io::unique_fd listener, const EpollShared& shared);
 
   void dispatch(const epoll_event& ev, core::Now now) noexcept;
   void accept_batch(core::Now now) noexcept;
@@ -69,6 +70,9 @@ class EpollWorker {
   io::EventFd wake_;
   io::unique_fd listener_;
   EpollShared shared_;
+  // Both before conns_: destroyed after them, once every handle and buffer is back.
+  io::FileCache files_;
+  core::BufferPool buffers_;
 
   std::vector<std::unique_ptr<Conn>> conns_;    // live connections; Conn::index is the slot
   std::vector<std::unique_ptr<Conn>> retired_;  // freed after each batch of events

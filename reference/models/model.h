@@ -28,9 +28,10 @@ struct ServeOptions {
   std::size_t max_connections = 0;  ///< process-wide open connections; 0: no limit
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds header_timeout{10'000};
-  std::string access_log;  ///< empty: none; "-": stdout
-  bool quiet = false;      ///< no informational output
-  bool help = false;       ///< print usage and exit
+  std::chrono::milliseconds cache_ttl{1'000};  ///< open-file cache of the event loops; 0: off
+  std::string access_log;                      ///< empty: none; "-": stdout
+  bool quiet = false;                          ///< no informational output
+  bool help = false;                           ///< print usage and exit
 };
 
 // What the executable provides to a model. The documents must come from a DocRoot:

@@ -10,6 +10,7 @@
 
 #include "core/connection.h"
 #include "io/clock.h"
+#include "io/file_cache.h"
 #include "io/poller.h"
 #include "io/socket.h"
 #include "models/driver.h"
@@ -27,18 +28,21 @@ constexpr std::size_t kFixed = 2;  // fds_[0] is the stop descriptor, fds_[1] th
 class PollLoop {
  public:
   PollLoop(io::unique_fd listener, int stop, const core::Config& config, const ServeEnv& env,
-           std::size_t max_connections)
+           std::size_t max_connections, std::chrono::milliseconds ttl)
       : listener_(std::move(listener)),
         stop_(stop),
         config_(config),
         env_(env),
-        max_connections_(max_connections) {}
+        max_connections_(max_connections),
+        files_(*env.root, {.ttl = ttl, .max_content = config.inline_body_max}),
+        buffers_(config) {}
 
   void run() {
     for (;;) {
       const core::TimePoint next = rebuild(io::now());
       (void)io::poll_fds(fds_, wait_ms(next, io::now().mono, milliseconds{60'000}));
       const core::Now now = io::now();
+      files_.tick(now.mono);
       if (!stopping_ && (fds_[0].revents & POLLIN) != 0) begin_stop(now);
       serve_ready(now);
       if (!stopping_ && (fds_[1].revents & POLLIN) != 0) accept_batch(now);
@@ -48,8 +52,9 @@ class PollLoop {
 
  private:
   struct Conn {
-    Conn(io::unique_fd s, const core::Config& config, core::Files& files, core::Now now)
-        : sock(std::move(s)), conn(config, files, now) {}
+    Conn(io::unique_fd s, const core::Config& config, core::Files& files, core::Now now,
+         core::BufferPool& pool)
+        : sock(std::move(s)), conn(config, files, now, &pool) {}
     io::unique_fd sock;
     core::Connection conn;
     short want = 0;
@@ -112,7 +117,7 @@ class PollLoop {
       // Over the limit: the peer sees an immediate close rather than waiting.
       if (max_connections_ != 0 && conns_.size() >= max_connections_) continue;
       try {
-        conns_.push_back(std::make_unique<Conn>(std::move(r.fd), config_, *env_.root, now));
+        conns_.push_back(std::make_unique<Conn>(std::move(r.fd), config_, files_, now, buffers_));
       } catch (const std::bad_alloc&) {
         return;
       }
@@ -124,6 +129,9 @@ class PollLoop {
   const core::Config& config_;
   const ServeEnv& env_;
   std::size_t max_connections_;
+  // Both before conns_: destroyed after them, once every handle and buffer is back.
+  io::FileCache files_;
+  core::BufferPool buffers_;
   std::vector<std::unique_ptr<Conn>> conns_;
   std::vector<pollfd> fds_;
   bool stopping_ = false;
@@ -138,7 +146,8 @@ int run_poll(const ServeOptions& options, const ServeEnv& given_env) {
   return run_until_signal(
       options, given_env,
       [&](io::unique_fd listener, int stop, const core::Config& config, const ServeEnv& env) {
-        PollLoop(std::move(listener), stop, config, env, options.max_connections).run();
+        PollLoop(std::move(listener), stop, config, env, options.max_connections, options.cache_ttl)
+            .run();
       });
 }
 

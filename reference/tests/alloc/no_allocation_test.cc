@@ -87,17 +87,20 @@ TEST_CASE("decoding chunked bodies allocates nothing", "[allocation]") {
   CHECK(n == 0);
 }
 
-TEST_CASE("serving keep-alive requests allocates nothing after warm-up", "[allocation]") {
+// Serves 200 rounds of four pipelined requests (a 100 KB range among them) and counts the
+// allocations after the first round.
+static void check_serving_allocates_nothing(core::BufferPool* pool) {
   core::MemoryFiles files;
   files.add("index.html", "<h1>hi</h1>");
   files.add("big.bin", std::string(200'000, 'b'));
   core::Config config;
-  core::Connection conn(config, files, core::Now{});
+  core::Connection conn(config, files, core::Now{}, pool);
   const std::string reqs =
       "GET / HTTP/1.1\r\nHost: h\r\n\r\nGET /missing HTTP/1.1\r\nHost: h\r\n\r\n"
       "GET /big.bin HTTP/1.1\r\nHost: h\r\nRange: bytes=0-99999\r\n\r\n"
       "HEAD / HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"x\"\r\n\r\n";
   std::size_t written = 0;
+  std::size_t idle_with_buffers_home = 0;
   auto round = [&] {
     std::memcpy(conn.read_space().data(), reqs.data(), reqs.size());
     conn.on_read(reqs.size(), core::Now{});
@@ -108,6 +111,7 @@ TEST_CASE("serving keep-alive requests allocates nothing after warm-up", "[alloc
       written += n;
       conn.on_sent(n, core::Now{});
     }
+    if (pool != nullptr && pool->free_blocks() == 1) ++idle_with_buffers_home;
   };
   round();
   REQUIRE(written > 100'000);
@@ -117,4 +121,16 @@ TEST_CASE("serving keep-alive requests allocates nothing after warm-up", "[alloc
   CHECK(n == 0);
   CHECK_FALSE(conn.closed());
   CHECK(written > 200 * 100'000);
+  // With a pool, every idle moment between rounds handed the buffers back.
+  if (pool != nullptr) CHECK(idle_with_buffers_home == 201);
+}
+
+TEST_CASE("serving keep-alive requests allocates nothing after warm-up", "[allocation]") {
+  check_serving_allocates_nothing(nullptr);
+}
+
+TEST_CASE("borrowing buffers from a pool between requests allocates nothing", "[allocation]") {
+  core::Config config;
+  core::BufferPool pool(config);
+  check_serving_allocates_nothing(&pool);
 }

@@ -86,6 +86,8 @@ TEST_CASE("bad flags and values give one-line errors", "[options]") {
       {{"--idle-timeout", "1.2345"}, "--idle-timeout"},
       {{"--idle-timeout", "1."}, "--idle-timeout"},
       {{"--header-timeout", "abc"}, "--header-timeout"},
+      {{"--cache-ttl", "-1"}, "--cache-ttl"},
+      {{"--cache-ttl", "0.0001"}, "--cache-ttl"},
       {{"--root="}, "--root"},
       {{"--access-log="}, "--access-log"},
       {{"--quiet=yes"}, "takes no value"},
@@ -106,6 +108,13 @@ TEST_CASE("seconds accept up to three decimals", "[options]") {
   CHECK(parse({"--idle-timeout", "0.001"}).options.idle_timeout == milliseconds(1));
   CHECK(parse({"--idle-timeout", "86400"}).ok());
   CHECK_FALSE(parse({"--idle-timeout", "86401"}).ok());
+}
+
+TEST_CASE("the cache ttl takes seconds, and 0 turns the cache off", "[options]") {
+  CHECK(parse({}).options.cache_ttl == milliseconds(1000));
+  CHECK(parse({"--cache-ttl", "0"}).options.cache_ttl == milliseconds(0));
+  CHECK(parse({"--cache-ttl=0.25"}).options.cache_ttl == milliseconds(250));
+  CHECK(parse({"--cache-ttl", "5"}).options.cache_ttl == milliseconds(5000));
 }
 
 }  // namespace

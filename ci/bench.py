@@ -557,7 +557,7 @@ def markdown(rep):
              "processes); \"client CPU\" near 100 % means the client, not the server, was the "
              "limit, and then req/s understates the server.", ""]
     for sc, fig in figures.items():
-        title = SCENARIOS[sc][0]
+        title = SCENARIOS[sc][0].replace("10,000", f"{rep['idle']:,}")
         lines += [f"## {title}", ""]
         if sc == "syscalls":
             lines += ["| server | syscalls/request | most frequent (per request) |", "|---|---:|---|"]

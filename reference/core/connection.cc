@@ -131,6 +131,10 @@ void Connection::on_sent(std::size_t n, Now now) noexcept {
     segments_.clear();
     seg_first_ = 0;
     out_used_ = 0;
+    if (state_ == State::closing && close_at_once_) {
+      close_now();
+      return;
+    }
   }
   if (state_ == State::head || state_ == State::body) process(now);
   update_deadline();
@@ -220,9 +224,14 @@ bool Connection::step_head(Now now) noexcept {
   in_begin_ += r.consumed;
   body_chunked_ = req.framing == http::BodyFraming::chunked;
   body_remaining_ = req.framing == http::BodyFraming::content_length ? req.content_length : 0;
-  parser_.reset();
+  const bool client_said_close = req.connection_close;
+  parser_.reset();  // req is void from here on
   head_timing_ = false;
   if (persistence == Persistence::close) {
+    // Lingering protects input the server has not read (RFC 9112 §9.6). A client that sent
+    // "Connection: close" on a bodiless request, with nothing after it, leaves none.
+    close_at_once_ =
+        client_said_close && !body_chunked_ && body_remaining_ == 0 && in_begin_ == in_end_;
     start_closing();  // RFC 9112 §9.6: no further requests are processed
     return false;
   }

@@ -109,6 +109,7 @@ class Connection {
   State state_ = State::head;
   bool shutting_down_ = false;
   bool peer_eof_ = false;
+  bool close_at_once_ = false;  // the client announced close and left nothing unread
 
   BufferPool* pool_;
   BufferSizes sizes_;

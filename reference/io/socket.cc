@@ -44,6 +44,9 @@ SetupResult<unique_fd> bind_tcp(const std::string& host, std::uint16_t port, boo
 SetupResult<unique_fd> listen_tcp(const std::string& host, std::uint16_t port, bool reuseport,
                                   int backlog) {
   auto fd = bind_tcp(host, port, reuseport);
+  // Accepted sockets inherit TCP_NODELAY from the listener on Linux: set once here, not
+  // once per connection. Best effort: without it small tails are only slower.
+  if (fd) (void)set_flag(fd.value->get(), IPPROTO_TCP, TCP_NODELAY);
   if (fd && ::listen(fd.value->get(), backlog) != 0) {
     return SetupResult<unique_fd>::fail(
         errno_message("listen " + host + ":" + std::to_string(port), errno));
@@ -102,8 +105,6 @@ AcceptResult accept_connection(int listen_fd) noexcept {
     return r;
   }
   r.fd.reset(fd);
-  // Best effort: a socket without TCP_NODELAY still works, only slower on small tails.
-  (void)set_flag(fd, IPPROTO_TCP, TCP_NODELAY);
   r.status = AcceptStatus::ok;
   return r;
 }

@@ -138,7 +138,14 @@ void EpollWorker::adopt(io::unique_fd sock, core::Now now) noexcept {
     shared_.active->fetch_sub(1, std::memory_order_relaxed);
     return;
   }
-  c->events = EPOLLIN;
+  // The request is usually in already (the client writes right after connecting): serve
+  // it now, and a connection that ends in one exchange never enters the epoll set.
+  drive(c->conn, c->sock.get(), true, now);
+  if (c->conn.closed()) {
+    shared_.active->fetch_sub(1, std::memory_order_relaxed);
+    return;
+  }
+  c->events = static_cast<std::uint32_t>(readiness_wanted(c->conn));
   c->index = conns_.size();
   if (!epoll_.add(c->sock.get(), c->events, c.get())) {
     shared_.active->fetch_sub(1, std::memory_order_relaxed);
@@ -173,7 +180,8 @@ void EpollWorker::settle(Conn& c, bool hung_up) noexcept {
 }
 
 void EpollWorker::retire(Conn& c) noexcept {
-  epoll_.remove(c.sock.get());
+  // Closing the socket takes it out of the epoll set (no other descriptor refers to it),
+  // so no EPOLL_CTL_DEL is needed.
   c.sock.reset();
   c.retired = true;
   shared_.active->fetch_sub(1, std::memory_order_relaxed);

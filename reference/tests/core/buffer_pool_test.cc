@@ -93,10 +93,9 @@ TEST_CASE("a connection holds buffers only while it is busy", "[buffer_pool]") {
     CHECK(pool.free_blocks() == 1);
   }
   SECTION("a closing connection keeps them until it is destroyed") {
-    CHECK(exchange(conn, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-              .starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(exchange(conn, "GET / HTTP/1.0\r\n\r\n").starts_with("HTTP/1.1 200 OK\r\n"));
     CHECK(pool.free_blocks() == 0);
-    CHECK(conn.wants_shutdown());
+    CHECK(conn.wants_shutdown());  // an HTTP/1.0 close lingers
   }
 }
 

@@ -223,6 +223,27 @@ TEST_CASE("Connection: close ends the connection after the response", "[connecti
   CHECK(h.c().closed());
 }
 
+TEST_CASE("Connection: close with nothing after it closes at once, without lingering",
+          "[connection]") {
+  // RFC 9112 §9.6: the half-close and drain exist for input the server has not read. A
+  // client that announced close and sent nothing more leaves none, so a plain close is safe.
+  Harness h;
+  h.send("GET /a.txt HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+  const auto rs = h.responses();
+  REQUIRE(rs.size() == 1);
+  CHECK(rs[0]["connection"] == "close");
+  CHECK_FALSE(h.shut);
+  CHECK(h.c().closed());
+}
+
+TEST_CASE("Connection: close on a request with a body still lingers", "[connection]") {
+  Harness h;
+  h.send("POST /a.txt HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 5\r\n\r\n");
+  REQUIRE(h.responses().size() == 1);
+  CHECK(h.shut);  // the body may still be on its way
+  CHECK_FALSE(h.c().closed());
+}
+
 TEST_CASE("HTTP/1.0 closes unless keep-alive is asked for", "[connection]") {
   Harness h10;
   h10.send("GET /a.txt HTTP/1.0\r\n\r\n");

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
@@ -84,6 +85,11 @@ TEST_CASE("accept_connection and the stream calls move bytes", "[socket]") {
   AcceptResult server = accept_soon(listener);
   REQUIRE(server.status == AcceptStatus::ok);
   CHECK((::fcntl(server.fd.get(), F_GETFL) & O_NONBLOCK) != 0);
+  // Set on the listener once and inherited: small responses are never held by Nagle.
+  int nodelay = 0;
+  socklen_t len = sizeof nodelay;
+  REQUIRE(::getsockopt(server.fd.get(), IPPROTO_TCP, TCP_NODELAY, &nodelay, &len) == 0);
+  CHECK(nodelay == 1);
 
   char buf[16];
   CHECK(read_some(server.fd.get(), buf).status == IoStatus::would_block);

@@ -20,6 +20,13 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// Capacity for n elements, grown geometrically: reserve(size() + 1) on every connection
+// would reallocate (and copy) the whole vector each time, quadratic in the connections.
+template <class Vector>
+void reserve_room(Vector& v, std::size_t n) {
+  if (v.capacity() < n) v.reserve(std::max({n, 2 * v.capacity(), std::size_t{16}}));
+}
+
 }  // namespace
 
 struct EpollWorker::Conn {
@@ -132,8 +139,8 @@ void EpollWorker::adopt(io::unique_fd sock, core::Now now) noexcept {
   try {
     c = std::make_unique<Conn>(std::move(sock), *shared_.config, files_, now, buffers_);
     // Reserve now so that push_back here and in retire() cannot throw later.
-    conns_.reserve(conns_.size() + 1);
-    retired_.reserve(conns_.size() + 1);
+    reserve_room(conns_, conns_.size() + 1);
+    reserve_room(retired_, conns_.size() + 1);
   } catch (const std::bad_alloc&) {
     shared_.active->fetch_sub(1, std::memory_order_relaxed);
     return;

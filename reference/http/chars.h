@@ -73,6 +73,30 @@ consteval bool target_pred(unsigned c) {
 consteval bool hex_pred(unsigned c) {
   return is_digit_u(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
+// RFC 3986 unreserved / sub-delims: what a reg-name holds besides pct-encoded triplets.
+consteval bool reg_name_pred(unsigned c) {
+  if (is_alpha_u(c) || is_digit_u(c)) return true;
+  switch (c) {
+    case '-':
+    case '.':
+    case '_':
+    case '~':  // unreserved
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=':  // sub-delims
+      return true;
+    default:
+      return false;
+  }
+}
 consteval std::array<std::uint8_t, 256> make_target_classes() {
   std::array<std::uint8_t, 256> t{};
   for (unsigned c = 0; c < 256; ++c) t[c] = c == '%' ? 2 : target_pred(c) ? 1 : 0;
@@ -84,6 +108,7 @@ inline constexpr std::array<bool, 256> kTchar = detail::make_table(detail::tchar
 inline constexpr std::array<bool, 256> kFieldValue = detail::make_table(detail::field_value_pred);
 inline constexpr std::array<bool, 256> kTargetChar = detail::make_table(detail::target_pred);
 inline constexpr std::array<bool, 256> kHexDigit = detail::make_table(detail::hex_pred);
+inline constexpr std::array<bool, 256> kRegNameChar = detail::make_table(detail::reg_name_pred);
 
 // True for a token character (tchar) of RFC 9110 §5.6.2.
 constexpr bool is_tchar(char c) { return kTchar[static_cast<std::uint8_t>(c)]; }
@@ -96,6 +121,10 @@ enum class TargetClass : std::uint8_t { invalid = 0, plain = 1, percent = 2 };
 inline constexpr std::array<std::uint8_t, 256> kTargetClass = detail::make_target_classes();
 constexpr TargetClass target_class(char c) {
   return static_cast<TargetClass>(kTargetClass[static_cast<std::uint8_t>(c)]);
+}
+// True for an unreserved or sub-delims character (RFC 3986 §2.2, §2.3).
+constexpr bool is_unreserved_or_sub_delim(char c) {
+  return kRegNameChar[static_cast<std::uint8_t>(c)];
 }
 constexpr bool is_hex_digit(char c) { return kHexDigit[static_cast<std::uint8_t>(c)]; }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }

@@ -17,16 +17,18 @@ namespace h1::http {
 
 enum class ParseStatus : std::uint8_t { complete, need_more, error };
 
+// consumed comes first so that the struct packs into 16 bytes, which the x86-64 and AArch64
+// calling conventions return in two registers rather than through memory.
 struct [[nodiscard]] ParseResult {
-  ParseStatus status = ParseStatus::need_more;
   std::size_t consumed = 0;  ///< bytes of the parsed element; set when complete
+  ParseStatus status = ParseStatus::need_more;
   ParseError error = ParseError::none;
 
   static constexpr ParseResult done(std::size_t n) {
-    return {ParseStatus::complete, n, ParseError::none};
+    return {n, ParseStatus::complete, ParseError::none};
   }
-  static constexpr ParseResult more() { return {ParseStatus::need_more, 0, ParseError::none}; }
-  static constexpr ParseResult fail(ParseError e) { return {ParseStatus::error, 0, e}; }
+  static constexpr ParseResult more() { return {0, ParseStatus::need_more, ParseError::none}; }
+  static constexpr ParseResult fail(ParseError e) { return {0, ParseStatus::error, e}; }
   constexpr bool complete() const { return status == ParseStatus::complete; }
   constexpr bool need_more() const { return status == ParseStatus::need_more; }
   constexpr bool failed() const { return status == ParseStatus::error; }

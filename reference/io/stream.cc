@@ -1,6 +1,7 @@
 #include "io/stream.h"
 
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
@@ -31,10 +32,17 @@ IoResult read_some(int fd, std::span<char> dst) noexcept {
   return from_count(n, IoStatus::eof);
 }
 
-IoResult write_gather(int fd, std::span<const iovec> buffers) noexcept {
+IoResult write_gather(int fd, std::span<const iovec> buffers, bool more) noexcept {
   ssize_t n;
   do {
-    n = ::writev(fd, buffers.data(), static_cast<int>(buffers.size()));
+    if (more) {
+      msghdr msg{};
+      msg.msg_iov = const_cast<iovec*>(buffers.data());
+      msg.msg_iovlen = buffers.size();
+      n = ::sendmsg(fd, &msg, MSG_MORE);
+    } else {
+      n = ::writev(fd, buffers.data(), static_cast<int>(buffers.size()));
+    }
   } while (n < 0 && errno == EINTR);
   // writev returning 0 for a non-empty request means nothing moved: treat as blocked.
   return from_count(n, IoStatus::would_block);

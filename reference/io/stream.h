@@ -27,7 +27,8 @@ struct IoResult {
 [[nodiscard]] IoResult read_some(int fd, std::span<char> dst) noexcept;
 
 // Writes the buffers in order with one writev; a short count is normal.
-[[nodiscard]] IoResult write_gather(int fd, std::span<const iovec> buffers) noexcept;
+[[nodiscard]] IoResult write_gather(int fd, std::span<const iovec> buffers,
+                                    bool more = false) noexcept;
 
 // Sends up to length (> 0) bytes of file starting at offset, advancing offset by the
 // count; eof means the file is shorter than offset + length now.

@@ -29,8 +29,12 @@ WriteOutcome write_bytes(core::Connection& conn, int sock, std::span<const core:
                          core::Now now, std::size_t& budget) noexcept {
   std::array<iovec, kMaxIov> iov{};
   std::size_t count = 0;
+  bool file_next = false;
   for (const core::Segment& s : segs) {
-    if (s.kind != core::Segment::Kind::bytes || count == iov.size()) break;
+    if (s.kind != core::Segment::Kind::bytes || count == iov.size()) {
+      file_next = s.kind == core::Segment::Kind::file;
+      break;
+    }
     if (s.size == 0) continue;
     iov[count++] = iovec{const_cast<char*>(s.data), s.size};
   }
@@ -40,7 +44,10 @@ WriteOutcome write_bytes(core::Connection& conn, int sock, std::span<const core:
     conn.on_sent(0, now);
     return WriteOutcome::done;
   }
-  const io::IoResult r = io::write_gather(sock, std::span<const iovec>(iov.data(), count));
+  // A head followed by a file body waits for the body's first bytes (MSG_MORE), so that
+  // both leave in one segment rather than a lone small one.
+  const io::IoResult r =
+      io::write_gather(sock, std::span<const iovec>(iov.data(), count), file_next);
   if (r.status == io::IoStatus::ok) {
     budget -= std::min(budget, r.count);
     conn.on_sent(r.count, now);

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <string>
 
 #include "io/stream.h"
 
@@ -112,6 +114,44 @@ TEST_CASE("accept_connection and the stream calls move bytes", "[socket]") {
     ::usleep(5000);
   }
   CHECK(r.status == IoStatus::eof);
+}
+
+TEST_CASE("a head written with more=true leaves together with the file after it", "[socket]") {
+  auto l = listen_tcp("127.0.0.1", 0, false, 16);
+  REQUIRE(l);
+  unique_fd client = connect_to(*bound_port(l.value->get()));
+  AcceptResult server = accept_soon(l.value->get());
+  REQUIRE(server.status == AcceptStatus::ok);
+
+  char path[] = "/tmp/h1-socket-test-XXXXXX";
+  unique_fd file(::mkstemp(path));
+  REQUIRE(file);
+  ::unlink(path);
+  const std::string body(100'000, 'b');
+  REQUIRE(::write(file.get(), body.data(), body.size()) == static_cast<ssize_t>(body.size()));
+
+  const char head[] = "HEAD:";
+  const iovec iov[1] = {{const_cast<char*>(head), 5}};
+  const IoResult w = write_gather(server.fd.get(), iov, true);
+  REQUIRE(w.status == IoStatus::ok);
+  CHECK(w.count == 5);
+  std::uint64_t offset = 0;
+  std::size_t sent = 0;
+  for (int i = 0; i < 200 && sent < body.size(); ++i) {
+    const IoResult f = send_file(server.fd.get(), file.get(), offset, body.size() - sent);
+    if (f.status == IoStatus::ok) sent += f.count;
+  }
+  REQUIRE(sent == body.size());
+  CHECK(offset == body.size());
+
+  std::string got;
+  char buf[65536];
+  while (got.size() < 5 + body.size()) {
+    const ssize_t n = ::read(client.get(), buf, sizeof buf);
+    REQUIRE(n > 0);
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  CHECK(got == "HEAD:" + body);
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ class EpollWorker {
   EpollWorker(io::Epoll epoll, io::EventFd wake, io::unique_fd listener, const EpollShared& shared);
 
   void dispatch(const epoll_event& ev, core::Now now) noexcept;
-  void accept_batch(core::Now now) noexcept;
+  void accept_one(core::Now now) noexcept;
   void adopt(io::unique_fd sock, core::Now now) noexcept;
   void settle(Conn& c, bool hung_up) noexcept;
   void retire(Conn& c) noexcept;

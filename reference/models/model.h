@@ -62,7 +62,8 @@ inline constexpr std::chrono::milliseconds kScanPeriod{250};
 // How long accepting rests after running out of descriptors (or a failed fork), so that
 // accept does not spin while the backlog stays readable.
 inline constexpr std::chrono::milliseconds kFdBackoff{100};
-// Connections accepted per listener wake-up, so that established ones are served too.
+// Connections accepted per listener wake-up by the poll and coroutine loops, so that
+// established ones are served too (the epoll loop takes one per wake-up).
 inline constexpr int kAcceptBatch = 64;
 // Readiness events taken from the kernel per wait.
 inline constexpr std::size_t kEventBatch = 128;

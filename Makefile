@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
-.PHONY: deps build run serve test test-release test-asan test-fuzz-smoke fuzz fuzz-coverage \
+.PHONY: deps build run serve test test-release test-asan test-fuzz-smoke soak fuzz fuzz-coverage \
 	bench bench-models bench-parser compare format format-check clean
 
 deps:
@@ -26,7 +26,7 @@ test: format-check test-release test-asan test-fuzz-smoke
 	@echo "make test: all suites passed (release, ASan+UBSan and the fuzz smoke)"
 
 test-release: build
-	@ctest --preset release -j $(JOBS)
+	@ctest --preset release -j $(JOBS) -LE soak
 
 # The fault-injection runs and the browser test of the HTML report only judge h1spec, which the
 # release pass already proves; the sanitizer pass spends its time on h1ref, the unit tests and
@@ -35,7 +35,7 @@ test-release: build
 test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra|browser'
+	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra|browser|soak'
 
 # A short fuzz of every target (ASan+UBSan libFuzzer build); a crash fails make test. Its
 # output goes to build/fuzz/smoke/, apart from what `make fuzz` keeps.
@@ -46,6 +46,13 @@ test-fuzz-smoke: deps
 	else \
 	  echo "test-fuzz-smoke: SKIPPED: clang++ not found (make deps installs clang)"; \
 	fi
+
+# Soak and fault scenarios against the real h1ref (reference/tests/soak/soak.py, ctest label
+# soak): verified load, pipelining, client faults, a connection flood, shutdown under load.
+# Each prints its figures; about a minute in all. Not part of `make test`; the same scenarios
+# are ctest tests too (`ctest --preset release -L soak`).
+soak: build
+	@python3 reference/tests/soak/soak.py --h1ref $(H1REF_RELEASE)
 
 # Continuous fuzzing: FUZZ_SECONDS per target, every fuzz/<name>_fuzzer.cc unless FUZZ_TARGETS
 # names some. Crashes land in build/fuzz/crashes/, the grown corpora in build/fuzz/merged/.

@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
-.PHONY: deps build run serve test test-release test-asan test-fuzz-smoke soak fuzz fuzz-coverage \
+.PHONY: deps build run serve test test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
 	bench bench-models bench-parser compare format format-check clean
 
 deps:
@@ -22,8 +22,8 @@ run: build
 serve: build
 	$(H1REF_RELEASE) --root html --port $(PORT)
 
-test: format-check test-release test-asan test-fuzz-smoke
-	@echo "make test: all suites passed (release, ASan+UBSan and the fuzz smoke)"
+test: format-check test-release test-asan test-tsan test-fuzz-smoke
+	@echo "make test: all suites passed (release, ASan+UBSan, TSan and the fuzz smoke)"
 
 test-release: build
 	@ctest --preset release -j $(JOBS) -LE soak
@@ -36,6 +36,14 @@ test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra|browser|soak'
+
+# The threads model (one thread per connection, shared listener and docroot) under
+# ThreadSanitizer: h1ref and h1spec built with -fsanitize=thread, the whole suite against it
+# at 8 concurrent cases. Any race report halts the server, and the fixture's stop fails on it.
+test-tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	@ctest --preset tsan -j $(JOBS)
 
 # A short fuzz of every target (ASan+UBSan libFuzzer build); a crash fails make test. Its
 # output goes to build/fuzz/smoke/, apart from what `make fuzz` keeps.

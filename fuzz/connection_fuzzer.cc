@@ -2,8 +2,9 @@
 // drives it, against an in-memory document root.
 //
 // Input: byte 0 is the length C of a control program, the next C bytes are the program, and
-// the rest is the byte stream the client sends. Each control op is one byte, kind = op & 7 and
-// arg = op >> 3, some followed by one operand byte b:
+// the rest is the byte stream the client sends; an odd C runs the connection with a buffer
+// pool, as the epoll and poll models do, an even C without one. Each control op is one byte,
+// kind = op & 7 and arg = op >> 3, some followed by one operand byte b:
 //   0 read 1 + b + 256 * arg bytes      1 read as much as fits
 //   2 write 1 + b + 256 * arg bytes     3 write everything pending
 //   4 clock tick of (b + 1) * {1 ms, 100 ms, 1 s, 10 s}[arg & 3], then on_timer if due;
@@ -66,10 +67,14 @@ constexpr std::array<std::chrono::milliseconds, 4> kTickUnits = {1ms, 100ms, 1s,
 
 class Driver {
  public:
-  Driver(std::span<const std::uint8_t> program, std::string_view stream)
+  // With a pool (as the epoll and poll models run) the connection borrows its buffers only
+  // while busy and keeps a partial request line in its stash; without one (the threads,
+  // fork and blocking models) it holds them from the first input on.
+  Driver(std::span<const std::uint8_t> program, std::string_view stream, bool pooled)
       : program_(program), stream_(stream) {
     config_.access_log = &log_;
-    conn_.emplace(config_, files_, now_);
+    if (pooled) pool_.emplace(config_);
+    conn_.emplace(config_, files_, now_, pool_ ? &*pool_ : nullptr);
     out_.reserve(4096);
   }
 
@@ -281,6 +286,7 @@ class Driver {
   Config config_;
   const TimePoint start_ = TimePoint{} + 1000s;
   Now now_{start_, kStartUnix};
+  std::optional<BufferPool> pool_;  // outlives conn_
   std::optional<Connection> conn_;
   std::string out_;
   std::array<char, 8192> buffer_{};
@@ -297,6 +303,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t program = std::min<std::size_t>(data[0], size - 1);
   const std::string_view stream(reinterpret_cast<const char*>(data) + 1 + program,
                                 size - 1 - program);
-  Driver(std::span<const std::uint8_t>(data + 1, program), stream).run();
+  const bool pooled = (data[0] & 1) != 0;  // the program length's low bit picks the pool
+  Driver(std::span<const std::uint8_t>(data + 1, program), stream, pooled).run();
   return 0;
 }

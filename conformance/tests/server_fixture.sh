@@ -67,6 +67,11 @@ stop() {
     die "$name (pid $pid) ignored SIGTERM for 5 s and was killed"
   fi
   rm -f "$state/$name.pid" "$state/$name.port"
+  # A sanitizer report in the server's log fails the fixture even when every case passed.
+  if grep -E -m 3 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|runtime error:' \
+      "$state/$name.log" >&2; then
+    die "$name: sanitizer report in $state/$name.log"
+  fi
   echo "$name: stopped"
 }
 

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "core/config.h"
@@ -32,12 +33,25 @@ inline constexpr std::size_t kHeadReserve = 2048;  // output room kept for one r
 inline constexpr std::size_t kMaxSegments = 64;    // pipelined responses queued at once
 
 // One connection's buffers; sizes follow the Config they were made for.
+//
+// The byte buffers and the field array live in one anonymous mapping laid out as
+// [fields | in | path_scratch | out], so that a connection's first bytes (the field array's
+// construction and a short read) touch one page, not one per part: a flood of slow clients
+// costs one page fault each instead of a heap extension and half a dozen faults.
 struct WorkBuffers {
-  std::unique_ptr<char[]> in;
-  std::unique_ptr<char[]> out;
-  std::unique_ptr<char[]> path_scratch;
-  std::vector<http::Field> fields;
+  WorkBuffers() = default;
+  ~WorkBuffers();
+  WorkBuffers(const WorkBuffers&) = delete;
+  WorkBuffers& operator=(const WorkBuffers&) = delete;
+
+  char* in = nullptr;
+  char* out = nullptr;
+  char* path_scratch = nullptr;
+  std::span<http::Field> fields;
   std::vector<Segment> segments;  // capacity reserved, size 0
+
+  void* mapping = nullptr;  // owns every part above but segments
+  std::size_t mapping_size = 0;
 };
 
 // Sizes of every WorkBuffers part for a Config.
@@ -50,7 +64,7 @@ struct BufferSizes {
 };
 [[nodiscard]] BufferSizes buffer_sizes(const Config& config) noexcept;
 
-// Allocates a block without touching its byte buffers (untouched pages cost no RSS).
+// Maps a block; only the field array's pages are touched (untouched pages cost no RSS).
 // Throws std::bad_alloc.
 [[nodiscard]] std::unique_ptr<WorkBuffers> make_buffers(const BufferSizes& sizes);
 
@@ -67,6 +81,12 @@ class BufferPool {
   // Returns a block; its contents are garbage to the next user.
   void give(std::unique_ptr<WorkBuffers> block) noexcept;
 
+  // Input room shared by the loop's connections that hold no buffers: valid from a
+  // connection's read_space() to its on_read(), and sizes().in bytes long.
+  [[nodiscard]] char* scratch() noexcept { return scratch_.get(); }
+  // Field storage shared the same way, for parsing a partial head held outside a block.
+  [[nodiscard]] std::span<http::Field> scratch_fields() noexcept { return scratch_fields_; }
+
   [[nodiscard]] const BufferSizes& sizes() const noexcept { return sizes_; }
   [[nodiscard]] std::size_t free_blocks() const noexcept { return free_.size(); }
 
@@ -74,6 +94,8 @@ class BufferPool {
   BufferSizes sizes_;
   std::size_t keep_;
   std::vector<std::unique_ptr<WorkBuffers>> free_;  // capacity keep_: give() never allocates
+  std::unique_ptr<char[]> scratch_;
+  std::vector<http::Field> scratch_fields_;
 };
 
 }  // namespace h1::core

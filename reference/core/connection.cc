@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #include "core/error_status.h"
 #include "http/http_date.h"
@@ -27,12 +28,19 @@ Connection::~Connection() {
 
 std::span<char> Connection::read_space() noexcept {
   if (!wants_read()) return {};
+  // Without buffers, read into the pool's shared scratch: on_read keeps a short partial
+  // request line in the stash, so a slow client borrows nothing until it sends a line.
+  if (!buf_ && pool_ != nullptr && (state_ == State::head || state_ == State::lingering)) {
+    reading_scratch_ = true;
+    return {pool_->scratch(), sizes_.in - in_end_};
+  }
+  reading_scratch_ = false;
   if (!acquire_buffers()) {
     close_now();
     return {};
   }
   compact_input();
-  return {buf_->in.get() + in_end_, sizes_.in - in_end_};
+  return {buf_->in + in_end_, sizes_.in - in_end_};
 }
 
 bool Connection::acquire_buffers() noexcept {
@@ -49,6 +57,25 @@ bool Connection::acquire_buffers() noexcept {
   if (!buf_) return false;
   segments_.swap(buf_->segments);  // nothing is pending while the buffers are away
   parser_.set_storage(buf_->fields);
+  if (in_end_ > 0) {  // a partial request line moves out of the stash
+    std::memcpy(buf_->in, stash_, in_end_);
+    parser_.reset();  // its views pointed into the stash; it re-reads the line
+  }
+  return true;
+}
+
+// Bytes read into the pool's scratch: kept in the stash while the head so far fits there,
+// otherwise moved into borrowed buffers.
+bool Connection::take_scratch(std::size_t n) noexcept {
+  const char* const src = pool_->scratch();
+  n = std::min(n, sizes_.in - in_end_);
+  if (!buf_ && in_end_ + n <= kStash) {
+    std::memcpy(stash_ + in_end_, src, n);
+  } else {
+    if (!acquire_buffers()) return false;
+    std::memcpy(buf_->in + in_end_, src, n);
+  }
+  in_end_ += n;
   return true;
 }
 
@@ -90,9 +117,17 @@ void Connection::on_read(std::size_t n, Now now) noexcept {
   last_activity_ = now.mono;
   if (state_ == State::lingering) {
     in_begin_ = in_end_ = 0;  // drained and dropped
+    reading_scratch_ = false;
     return;
   }
-  in_end_ += std::min(n, sizes_.in - in_end_);
+  if (std::exchange(reading_scratch_, false)) {
+    if (!take_scratch(n)) {
+      close_now();
+      return;
+    }
+  } else {
+    in_end_ += std::min(n, sizes_.in - in_end_);
+  }
   process(now);
 }
 
@@ -172,6 +207,10 @@ void Connection::on_timer(Now now) noexcept {
   if (state_ == State::closed || now.mono < deadline_) return;
   const bool partial_head = state_ == State::head && head_timing_;
   if (partial_head && seg_first_ == segments_.size()) {
+    if (!acquire_buffers()) {
+      close_now();
+      return;
+    }
     respond_status(408, false, now);  // RFC 9110 §15.5.9: then close
     return;
   }
@@ -211,7 +250,8 @@ bool Connection::step_head(Now now) noexcept {
     head_timing_ = true;
     head_started_ = now.mono;
   }
-  const http::ParseResult r = parser_.parse({buf_->in.get() + in_begin_, in_end_ - in_begin_});
+  if (!buf_) return step_stash();
+  const http::ParseResult r = parser_.parse({buf_->in + in_begin_, in_end_ - in_begin_});
   if (r.need_more()) return false;
   if (r.failed()) {
     // RFC 9110 §9.3.2: no content in any response to HEAD, errors included.
@@ -242,6 +282,22 @@ bool Connection::step_head(Now now) noexcept {
   return true;
 }
 
+// A partial head in the stash is parsed with the pool's shared field storage, then forgotten:
+// it is parsed again from the start when more arrives. A complete or failed head moves into
+// borrowed buffers and is parsed there again, so responses never point into the stash.
+bool Connection::step_stash() noexcept {
+  parser_.set_storage(pool_->scratch_fields());
+  const http::ParseResult r = parser_.parse({stash_ + in_begin_, in_end_ - in_begin_});
+  parser_.reset();
+  parser_.set_storage({});
+  if (r.need_more()) return false;
+  if (!acquire_buffers()) {
+    close_now();
+    return false;
+  }
+  return true;
+}
+
 bool Connection::step_body() noexcept {
   if (!body_chunked_) {
     const std::size_t n =
@@ -253,7 +309,7 @@ bool Connection::step_body() noexcept {
     return true;
   }
   while (in_begin_ < in_end_) {
-    const http::ChunkStep s = chunked_.step({buf_->in.get() + in_begin_, in_end_ - in_begin_});
+    const http::ChunkStep s = chunked_.step({buf_->in + in_begin_, in_end_ - in_begin_});
     in_begin_ += s.consumed;
     if (s.status == http::ParseStatus::error || chunked_.data_bytes() > config_->max_discard_body) {
       start_closing();  // the response already went out; the framing is lost
@@ -292,16 +348,14 @@ HandlerContext Connection::context(Now now) noexcept {
     }
     date_second_ = now.unix_seconds;
   }
-  return HandlerContext{config_,
-                        files_,
-                        {buf_->path_scratch.get(), sizes_.path_scratch},
-                        {date_, http::kHttpDateLength}};
+  return HandlerContext{
+      config_, files_, {buf_->path_scratch, sizes_.path_scratch}, {date_, http::kHttpDateLength}};
 }
 
 Persistence Connection::respond(const http::Request& req, Persistence persistence,
                                 Now now) noexcept {
   const std::size_t head_start = out_used_;
-  const std::span<char> room{buf_->out.get() + out_used_, sizes_.out - out_used_};
+  const std::span<char> room{buf_->out + out_used_, sizes_.out - out_used_};
   ResponsePlan plan = plan_response(req, context(now), persistence, room);
   if (plan.head_size == 0 || !stage_inline_body(plan, head_start)) {
     // The head did not fit, or the file shrank after its size went into the head:
@@ -327,7 +381,7 @@ void Connection::respond_status(int status, bool head_only, Now now) noexcept {
     return;
   }
   const std::size_t head_start = out_used_;
-  const std::span<char> room{buf_->out.get() + out_used_, sizes_.out - out_used_};
+  const std::span<char> room{buf_->out + out_used_, sizes_.out - out_used_};
   const ResponsePlan plan = plan_status(status, context(now), Persistence::close, head_only, room);
   queue_plan(plan, head_start);
   if (config_->access_log != nullptr) {
@@ -349,7 +403,7 @@ bool Connection::stage_inline_body(ResponsePlan& plan, std::size_t head_start) n
   std::size_t got = 0;
   while (got < length) {
     const std::size_t n =
-        files_->read(body.file, body.offset + got, {buf_->out.get() + at + got, length - got});
+        files_->read(body.file, body.offset + got, {buf_->out + at + got, length - got});
     if (n == 0) break;
     got += n;
   }
@@ -367,7 +421,7 @@ void Connection::queue_plan(const ResponsePlan& plan, std::size_t head_start) no
     return;
   }
   out_used_ = head_start + plan.head_size;
-  char* const out = buf_->out.get();
+  char* const out = buf_->out;
   push_bytes(out + head_start, plan.head_size);
   if (!plan.send_body) return;
   const BodyPlan& body = plan.body;
@@ -433,7 +487,7 @@ void Connection::compact_input() noexcept {
     return;
   }
   if (in_begin_ == 0 || sizes_.in - in_end_ >= sizes_.in / 4) return;
-  std::memmove(buf_->in.get(), buf_->in.get() + in_begin_, in_end_ - in_begin_);
+  std::memmove(buf_->in, buf_->in + in_begin_, in_end_ - in_begin_);
   in_end_ -= in_begin_;
   in_begin_ = 0;
   // Views into the old position are void; the parser re-reads the partial head.

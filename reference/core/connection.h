@@ -85,6 +85,7 @@ class Connection {
 
   void process(Now now) noexcept;
   bool step_head(Now now) noexcept;
+  bool step_stash() noexcept;
   bool step_body() noexcept;
   Persistence respond(const http::Request& req, Persistence persistence, Now now) noexcept;
   void respond_status(int status, bool head_only, Now now) noexcept;
@@ -97,6 +98,7 @@ class Connection {
   void release_segments() noexcept;
   void compact_input() noexcept;
   [[nodiscard]] bool acquire_buffers() noexcept;
+  [[nodiscard]] bool take_scratch(std::size_t n) noexcept;
   void release_buffers_if_idle() noexcept;
   void return_buffers() noexcept;
   void update_deadline() noexcept;
@@ -114,8 +116,14 @@ class Connection {
   BufferPool* pool_;
   BufferSizes sizes_;
   std::unique_ptr<WorkBuffers> buf_;  // null while idle with a pool (and before any input)
-  std::size_t in_begin_ = 0;          // first unconsumed byte of buf_->in
+  std::size_t in_begin_ = 0;          // first unconsumed byte of buf_->in (or of stash_)
   std::size_t in_end_ = 0;            // one past the last received byte
+  // Without buffers, the start of a head waits here: a client that drips its head a byte at
+  // a time (slowloris) borrows no block, and costs no page faults, until its head is
+  // complete or outgrows the stash.
+  static constexpr std::size_t kStash = 256;
+  char stash_[kStash];
+  bool reading_scratch_ = false;  // read_space() handed out the pool's scratch
 
   std::size_t out_used_ = 0;
   std::vector<Segment> segments_;  // swapped with buf_->segments: no capacity while idle

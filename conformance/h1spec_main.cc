@@ -5,9 +5,23 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_run.h"
 #include "suite.h"
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "fuzz") {  // h1spec fuzz: see fuzz_run.h
+    h1spec::fuzz::Defaults d;
+#ifdef H1SPEC_CASES_DIR
+    d.cases_dir = H1SPEC_CASES_DIR;
+#endif
+#ifdef H1SPEC_DOCROOT
+    d.docroot = H1SPEC_DOCROOT;
+#endif
+#ifdef H1SPEC_H1REF
+    d.h1ref = H1SPEC_H1REF;
+#endif
+    return h1spec::fuzz::fuzz_main(argc - 1, argv + 1, d);
+  }
   using Catch::clara::Opt;
   using Catch::clara::ParseResultType;
   using Catch::clara::ParserResult;

@@ -22,41 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Loads every *.md under dir; reports malformed cases with file and line.
-bool load_cases(const std::string& dir, std::vector<Case>& cases) {
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".md") files.push_back(entry.path());
-  }
-  if (ec || files.empty()) {
-    std::cerr << "h1spec: no case files in " << dir << (ec ? ": " + ec.message() : "") << "\n";
-    return false;
-  }
-  std::sort(files.begin(), files.end());
-  bool ok = true;
-  std::set<std::string> ids;
-  for (const fs::path& p : files) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    CaseFile parsed = parse_case_file(text.str(), p.filename().string());
-    for (const CaseFileError& e : parsed.errors) {
-      std::cerr << (dir + "/") << e.describe() << "\n";
-      ok = false;
-    }
-    for (Case& c : parsed.cases) {
-      if (!ids.insert(c.id).second) {
-        std::cerr << dir << "/" << c.file << ":" << c.line << ": duplicate case id " << c.id
-                  << "\n";
-        ok = false;
-      }
-      cases.push_back(std::move(c));
-    }
-  }
-  return ok;
-}
-
 bool selected(const Case& c, const CliOptions& cli) {
   if (!cli.case_globs.empty() &&
       std::none_of(cli.case_globs.begin(), cli.case_globs.end(), [&](const std::string& g) {
@@ -237,6 +202,40 @@ bool write_reports(const CliOptions& cli, const std::vector<CaseResult>& results
 }
 
 }  // namespace
+
+bool load_cases(const std::string& dir, std::vector<Case>& cases) {
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".md") files.push_back(entry.path());
+  }
+  if (ec || files.empty()) {
+    std::cerr << "h1spec: no case files in " << dir << (ec ? ": " + ec.message() : "") << "\n";
+    return false;
+  }
+  std::sort(files.begin(), files.end());
+  bool ok = true;
+  std::set<std::string> ids;
+  for (const fs::path& p : files) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    CaseFile parsed = parse_case_file(text.str(), p.filename().string());
+    for (const CaseFileError& e : parsed.errors) {
+      std::cerr << (dir + "/") << e.describe() << "\n";
+      ok = false;
+    }
+    for (Case& c : parsed.cases) {
+      if (!ids.insert(c.id).second) {
+        std::cerr << dir << "/" << c.file << ":" << c.line << ": duplicate case id " << c.id
+                  << "\n";
+        ok = false;
+      }
+      cases.push_back(std::move(c));
+    }
+  }
+  return ok;
+}
 
 int run_suite(const CliOptions& cli, const std::function<int()>& run_catch) {
   RunOptions opts;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "case_file.h"
+
 namespace h1spec {
 
 // Exit codes of DESIGN.md.
@@ -31,6 +33,10 @@ struct CliOptions {
   std::string waivers_dir;  ///< holds <target name>.txt waiver files
   std::string today;        ///< YYYY-MM-DD for waiver expiry; empty: today (UTC)
 };
+
+// Loads every *.md under dir, in name order; prints malformed cases with file and line and
+// returns false if there were any (or no case file at all).
+[[nodiscard]] bool load_cases(const std::string& dir, std::vector<Case>& cases);
 
 // Runs the suite as the command line asked; returns the process exit code. run_catch runs
 // the Catch2 session once the verdicts are registered as Catch2 test cases.

@@ -77,7 +77,13 @@ TEST_CASE("a new block's parts are disjoint and its first byte of input costs ab
   getrusage(RUSAGE_SELF, &after);
   const double per_block = double(after.ru_minflt - before.ru_minflt) / kBlocks;
   INFO("minor faults per block: " << per_block);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer's shadow memory and the poisoned gaps between the parts add faults of
+  // their own (4.4 a block measured); the bound still catches a return to separate parts.
+  CHECK(per_block <= 6.0);
+#else
   CHECK(per_block <= 2.5);
+#endif
 }
 
 TEST_CASE("the pool reuses blocks and keeps at most `keep` free", "[buffer_pool]") {

@@ -1,0 +1,123 @@
+#include "fuzz_outcome.h"
+
+#include "response_reader.h"
+
+namespace h1spec::fuzz {
+
+namespace {
+
+// The token of response i: "A" for an accepted request, "R<code>" for a rejection, "end".
+std::string token(const Outcome& o, std::size_t i) {
+  if (i >= o.statuses.size()) return "end";
+  const int s = o.statuses[i];
+  return is_rejection(s) ? std::string("R") + std::to_string(s) : "A";
+}
+
+}  // namespace
+
+bool is_rejection(int status) {
+  switch (status) {
+    case 400:  // bad syntax or framing
+    case 411:  // a body without a length
+    case 413:  // a body too large to read
+    case 414:  // target too long
+    case 417:  // an expectation it cannot meet
+    case 431:  // fields too large
+    case 501:  // unknown transfer coding or method
+    case 505:  // version
+      return true;
+    default:
+      return false;
+  }
+}
+
+Outcome outcome_from(std::string_view stream, End end) {
+  Outcome o;
+  o.end = end;
+  o.bytes = stream.size();
+  const bool eof = end != End::timeout;
+  std::size_t at = 0;
+  while (at < stream.size()) {
+    const std::string_view rest = stream.substr(at);
+    ReadResult r = read_response(rest, false, eof);
+    if (r.status == ReadStatus::complete && r.consumed < rest.size() &&
+        !rest.substr(r.consumed).starts_with("HTTP/") && !r.response.body.empty()) {
+      // A body that does not end where a next response starts: maybe the answer to a HEAD.
+      ReadResult head = read_response(rest, true, eof);
+      if (head.status == ReadStatus::complete && rest.substr(head.consumed).starts_with("HTTP/")) {
+        r = std::move(head);
+      }
+    } else if (r.status != ReadStatus::complete) {
+      ReadResult head = read_response(rest, true, eof);
+      if (head.status == ReadStatus::complete &&
+          (head.consumed == rest.size() || rest.substr(head.consumed).starts_with("HTTP/"))) {
+        r = std::move(head);
+      }
+    }
+    if (r.status != ReadStatus::complete) {
+      o.malformed = true;
+      break;
+    }
+    if (!r.response.interim()) o.statuses.push_back(r.response.status);
+    at += r.consumed;
+  }
+  return o;
+}
+
+std::string_view to_string(Kind kind) {
+  switch (kind) {
+    case Kind::same: return "same";
+    case Kind::benign: return "benign";
+    case Kind::danger: return "danger";
+    case Kind::framing: return "framing";
+    case Kind::strictness: return "strictness";
+  }
+  return "?";
+}
+
+std::string_view to_string(End end) {
+  switch (end) {
+    case End::closed: return "closed";
+    case End::reset: return "reset";
+    case End::timeout: return "timeout";
+    case End::connect_failed: return "connect-failed";
+  }
+  return "?";
+}
+
+std::string Difference::signature() const {
+  return std::string(to_string(kind)) + std::string(":") + target + std::string("/") + oracle;
+}
+
+Difference compare(const Outcome& target, const Outcome& oracle) {
+  const std::size_t n = std::max(target.statuses.size(), oracle.statuses.size());
+  for (std::size_t i = 0; i <= n; ++i) {
+    Difference d;
+    d.at = i;
+    d.target = token(target, i);
+    d.oracle = token(oracle, i);
+    const bool t_ok = d.target == "A", o_ok = d.oracle == "A";
+    if (t_ok && o_ok) continue;
+    if (t_ok) {
+      d.kind = d.oracle == "end" ? Kind::framing : Kind::danger;
+    } else if (o_ok) {
+      d.kind = d.target == "end" ? Kind::framing : Kind::strictness;
+    } else {
+      d.kind = d.target == d.oracle ? Kind::same : Kind::benign;
+    }
+    return d;
+  }
+  return Difference{};
+}
+
+std::string describe(const Outcome& o) {
+  std::string s;
+  for (const int status : o.statuses) s += std::to_string(status) + " ";
+  if (o.statuses.empty()) s += "no response ";
+  if (o.malformed) s += "+garbage ";
+  s += "| ";
+  s += to_string(o.end);
+  return s;
+}
+
+}  // namespace h1spec::fuzz

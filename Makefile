@@ -5,7 +5,7 @@ H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
 .PHONY: deps build run serve test test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
-	bench bench-models bench-parser compare format format-check clean
+	bench bench-models bench-parser compare fuzz-peers format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -102,6 +102,11 @@ bench-parser: build
 # configs in ci/peers/); writes build/report/compare.{html,json,xml}.
 compare: build
 	@bash ci/compare.sh --no-build
+
+# `h1spec fuzz` for FUZZ_PEER_SECONDS (default 60) against each of Debian's nginx, lighttpd and
+# h2o, with h1ref as the oracle; findings in build/report/fuzz-peers/ (summary.md lists them).
+fuzz-peers: build
+	@bash ci/fuzz-peers.sh --no-build
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

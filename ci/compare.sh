@@ -42,73 +42,34 @@ mkdir -p "$run"
 chmod 755 "$run"
 html=$root/html
 
-pids=()
-names=()
-stop_all() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
-  pids=()
-}
+tag=compare
+# shellcheck source=ci/peers-lib.sh
+source ci/peers-lib.sh
 trap stop_all EXIT
 trap 'stop_all; exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_port NAME PID PORT: up to 10 s for the port to accept a connection.
-wait_port() {
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$3") 2>/dev/null; then return 0; fi
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "compare: $1 did not start; its log:" >&2
-  cat "$run/$1".* >&2 2>/dev/null
-  return 1
-}
-
-# config NAME PORT: ci/peers/NAME.conf with its placeholders filled in.
-config() {
-  local user=""
-  [[ $(id -u) -eq 0 ]] && user="user: nobody"
-  sed -e "s#@PORT@#$2#g" -e "s#@ROOT@#$html#g" -e "s#@RUN@#$root/$run#g" -e "s#@USER@#$user#g" \
-    "ci/peers/$1.conf" >"$run/$1.conf"
-}
-
 targets=()
-start() { # start NAME PORT COMMAND...
-  local name=$1 port=$2
-  shift 2
-  "$@" >"$run/$name.out" 2>&1 &
-  pids+=($!)
-  wait_port "$name" "$!" "$port" || exit 1
-  targets+=(--target "127.0.0.1:$port=$name")
-  echo "compare: $name (pid ${pids[-1]}) on 127.0.0.1:$port"
+announce() { # announce NAME PORT: the last started server is graded
+  targets+=(--target "127.0.0.1:$2=$1")
+  echo "compare: $1 (pid ${pids[-1]}) on 127.0.0.1:$2"
 }
 
 port=$(free_port)
 "build/release/reference/h1ref" --root html --port "$port" --workers 1 --quiet >"$run/h1ref.out" 2>&1 &
 pids+=($!)
 wait_port h1ref "$!" "$port" || exit 1
-targets+=(--target "127.0.0.1:$port=h1ref")
-echo "compare: h1ref (pid ${pids[-1]}) on 127.0.0.1:$port"
+announce h1ref "$port"
 
-port=$(free_port) && config nginx "$port"
-start nginx "$port" nginx -c "$root/$run/nginx.conf" -e "$root/$run/nginx-error.log"
-port=$(free_port) && config lighttpd "$port"
-start lighttpd "$port" lighttpd -D -f "$run/lighttpd.conf"
-port=$(free_port) && config h2o "$port"
-start h2o "$port" h2o -c "$run/h2o.conf"
+for peer in nginx lighttpd h2o; do
+  port=$(free_port)
+  start_peer "$peer" "$port" || exit 1
+  announce "$peer" "$port"
+done
 port=$(free_port)
-start python-http.server "$port" python3 -m http.server "$port" --bind 127.0.0.1 --directory html
+python3 -m http.server "$port" --bind 127.0.0.1 --directory html >"$run/python-http.server.out" 2>&1 &
+pids+=($!)
+wait_port python-http.server "$!" "$port" || exit 1
+announce python-http.server "$port"
 
 build/release/conformance/h1spec "${targets[@]}" --html "$report/compare.html" \
   --json "$report/compare.json" --junit "$report/compare.xml" "$@" >"$run/h1spec.txt" 2>&1

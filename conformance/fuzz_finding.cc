@@ -21,11 +21,16 @@ std::string hex_byte(unsigned char c) {
 // One byte in an http block, where CRLF is not an option (it ends the line).
 std::string block_byte(unsigned char c) {
   switch (c) {
-    case '\\': return "\\\\";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    case '{': return "\\x7b";  // never the start of a {{template}}
-    default: break;
+    case '\\':
+      return "\\\\";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    case '{':
+      return "\\x7b";  // never the start of a {{template}}
+    default:
+      break;
   }
   if (c < 0x20 || c >= 0x7f) return hex_byte(c);
   return std::string(1, static_cast<char>(c));
@@ -154,8 +159,8 @@ std::string case_markdown(const Finding& f) {
   if (f.seed != nullptr && !f.seed->rfc.empty()) {
     md << "> " << f.seed->rfc << ": \"" << f.seed->quote << "\"\n\n";
   }
-  md << "meta: level=" << (d.kind == Kind::strictness ? "SHOULD" : "MUST")
-     << " tags=fuzz," << to_string(d.kind)
+  md << "meta: level=" << (d.kind == Kind::strictness ? "SHOULD" : "MUST") << " tags=fuzz,"
+     << to_string(d.kind)
      << " close=after-send split=no why-no-split=\"the fuzzer sent these writes\"\n\n";
   std::size_t from = 0;
   std::vector<std::size_t> ends = f.minimal.cuts;

@@ -12,12 +12,12 @@
 namespace h1spec::fuzz {
 
 struct Finding {
-  std::string id;         ///< FUZZ-DANGER-1A2B3C4D: kind and a hash of the key
-  std::string key;        ///< what findings are de-duplicated by
-  Difference difference;  ///< of the minimised mutant
-  Mutant original;        ///< as generated
-  Mutant minimal;         ///< after delta debugging
-  Outcome target, oracle; ///< of the minimised mutant
+  std::string id;          ///< FUZZ-DANGER-1A2B3C4D: kind and a hash of the key
+  std::string key;         ///< what findings are de-duplicated by
+  Difference difference;   ///< of the minimised mutant
+  Mutant original;         ///< as generated
+  Mutant minimal;          ///< after delta debugging
+  Outcome target, oracle;  ///< of the minimised mutant
   std::string target_name;
   std::uint64_t run_seed = 0, index = 0;
   const Seed* seed = nullptr;  ///< where the mutant came from

@@ -74,8 +74,7 @@ class Shrinker {
   // ddmin over bytes: ranges of size n/2, n/4, ... 1.
   bool drop_ranges() {
     bool changed = false;
-    for (std::size_t chunk = best_.bytes.size() / 2; chunk >= 1 && spent_ < budget_;
-         chunk /= 2) {
+    for (std::size_t chunk = best_.bytes.size() / 2; chunk >= 1 && spent_ < budget_; chunk /= 2) {
       for (std::size_t at = 0; at < best_.bytes.size() && spent_ < budget_;) {
         if (splits_crlf(at) || splits_crlf(at + chunk)) {
           at += chunk;

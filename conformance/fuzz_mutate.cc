@@ -10,7 +10,10 @@ namespace {
 // The bytes HTTP/1.1's grammar turns on; mutations favour them (as HTTP Garden's did).
 constexpr std::string_view kMeaningful{"\r\n\0:\t ", 6};
 // Other bytes worth trying: list and parameter separators, quotes, DEL, high bytes, digits.
-constexpr std::string_view kOther{",;\"=\x7f\x80\xff" "0aZ-/.\x0b\x0c", 16};
+constexpr std::string_view kOther{
+    ",;\"=\x7f\x80\xff"
+    "0aZ-/.\x0b\x0c",
+    16};
 
 constexpr std::array<std::string_view, 22> kHeaders = {
     "Content-Length: 0\r\n",
@@ -38,8 +41,8 @@ constexpr std::array<std::string_view, 22> kHeaders = {
 };
 
 constexpr std::array<std::string_view, 16> kMethods = {
-    "GET", "HEAD", "POST", "PUT", "OPTIONS", "DELETE", "TRACE", "CONNECT",
-    "PATCH", "get", "G ET", "GET\x01", "X", "", "GET\t", "PRI",
+    "GET",   "HEAD", "POST", "PUT",     "OPTIONS", "DELETE", "TRACE", "CONNECT",
+    "PATCH", "get",  "G ET", "GET\x01", "X",       "",       "GET\t", "PRI",
 };
 
 // Fragments inserted at a message boundary: the end of a chunked body, stray line ends, junk.
@@ -186,16 +189,36 @@ Mutant make_mutant(const std::vector<Seed>& seeds, std::uint64_t run_seed, std::
   const std::size_t rounds = 1 + rng.below(4);
   for (std::size_t r = 0; r < rounds; ++r) {
     switch (rng.below(10)) {
-      case 0: insert_byte(m, rng); break;
-      case 1: delete_byte(m, rng); break;
-      case 2: replace_byte(m, rng); break;
-      case 3: duplicate_header(m, rng); break;
-      case 4: delete_header(m, rng); break;
-      case 5: insert_header(m, rng); break;
-      case 6: replace_method(m, rng); break;
-      case 7: concatenate(m, rng, seeds); break;
-      case 8: shift_boundary(m, rng); break;
-      default: replace_byte(m, rng); break;
+      case 0:
+        insert_byte(m, rng);
+        break;
+      case 1:
+        delete_byte(m, rng);
+        break;
+      case 2:
+        replace_byte(m, rng);
+        break;
+      case 3:
+        duplicate_header(m, rng);
+        break;
+      case 4:
+        delete_header(m, rng);
+        break;
+      case 5:
+        insert_header(m, rng);
+        break;
+      case 6:
+        replace_method(m, rng);
+        break;
+      case 7:
+        concatenate(m, rng, seeds);
+        break;
+      case 8:
+        shift_boundary(m, rng);
+        break;
+      default:
+        replace_byte(m, rng);
+        break;
     }
   }
   if (rng.chance(25)) cut(m, rng);

@@ -13,6 +13,10 @@ std::string token(const Outcome& o, std::size_t i) {
   return is_rejection(s) ? std::string("R") + std::to_string(s) : "A";
 }
 
+// RFC 9110 §15.6.2: 501 "is the appropriate response when the server does not recognize the
+// request method"; §15.5.6: 405 when it knows the method but the resource does not allow it.
+bool method_refused(int status) { return status == 405 || status == 501; }
+
 }  // namespace
 
 bool is_rejection(int status) {
@@ -66,21 +70,30 @@ Outcome outcome_from(std::string_view stream, End end) {
 
 std::string_view to_string(Kind kind) {
   switch (kind) {
-    case Kind::same: return "same";
-    case Kind::benign: return "benign";
-    case Kind::danger: return "danger";
-    case Kind::framing: return "framing";
-    case Kind::strictness: return "strictness";
+    case Kind::same:
+      return "same";
+    case Kind::benign:
+      return "benign";
+    case Kind::danger:
+      return "danger";
+    case Kind::framing:
+      return "framing";
+    case Kind::strictness:
+      return "strictness";
   }
   return "?";
 }
 
 std::string_view to_string(End end) {
   switch (end) {
-    case End::closed: return "closed";
-    case End::reset: return "reset";
-    case End::timeout: return "timeout";
-    case End::connect_failed: return "connect-failed";
+    case End::closed:
+      return "closed";
+    case End::reset:
+      return "reset";
+    case End::timeout:
+      return "timeout";
+    case End::connect_failed:
+      return "connect-failed";
   }
   return "?";
 }
@@ -98,10 +111,16 @@ Difference compare(const Outcome& target, const Outcome& oracle) {
     d.oracle = token(oracle, i);
     const bool t_ok = d.target == "A", o_ok = d.oracle == "A";
     if (t_ok && o_ok) continue;
+    if (i < target.statuses.size() && i < oracle.statuses.size() &&
+        method_refused(target.statuses[i]) && method_refused(oracle.statuses[i])) {
+      continue;  // 405 and 501 both refuse a method the server does not serve here
+    }
+    // A side that ends before answering anything dropped the request: a silent rejection.
+    // A side that ends after answering some saw fewer messages in the same bytes: framing.
     if (t_ok) {
-      d.kind = d.oracle == "end" ? Kind::framing : Kind::danger;
+      d.kind = d.oracle == "end" && i > 0 ? Kind::framing : Kind::danger;
     } else if (o_ok) {
-      d.kind = d.target == "end" ? Kind::framing : Kind::strictness;
+      d.kind = d.target == "end" && i > 0 ? Kind::framing : Kind::strictness;
     } else {
       d.kind = d.target == d.oracle ? Kind::same : Kind::benign;
     }

@@ -11,6 +11,8 @@
 //   framing     both accepted, but one answered more requests than the other: they split
 //               the stream into different messages;
 //   strictness  the target rejected where the oracle accepted;
+// A side that closes without answering anything has rejected the request silently. A 405
+// on one side and a 501 on the other both refuse the method, and are not a difference.
 //   benign      both rejected, with different codes (not reported);
 //   same        no difference.
 #pragma once
@@ -45,9 +47,9 @@ enum class Kind : std::uint8_t { same, benign, danger, framing, strictness };
 
 struct Difference {
   Kind kind = Kind::same;
-  std::size_t at = 0;   ///< index of the first response where they part
-  std::string target;   ///< what the target did there: "A" accepted, "R400", "end"
-  std::string oracle;   ///< and the oracle
+  std::size_t at = 0;  ///< index of the first response where they part
+  std::string target;  ///< what the target did there: "A" accepted, "R400", "end"
+  std::string oracle;  ///< and the oracle
   // Kind and the tokens where they part: the same root cause gives the same signature.
   [[nodiscard]] std::string signature() const;
 };

@@ -36,9 +36,9 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
 constexpr int kExitFindings = 1;
-constexpr std::size_t kMaxResponseBytes = 8u << 20;      // per exchange; more is cut off
-constexpr milliseconds kWritePause{2};                  // between the writes of one mutant
-constexpr std::size_t kMinimiseRunsPerSignature = 8;    // then duplicates are only counted
+constexpr std::size_t kMaxResponseBytes = 8u << 20;   // per exchange; more is cut off
+constexpr milliseconds kWritePause{2};                // between the writes of one mutant
+constexpr std::size_t kMinimiseRunsPerSignature = 8;  // then duplicates are only counted
 constexpr std::size_t kMaxCrashFindings = 10;
 constexpr std::string_view kHealthRequest =
     "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
@@ -101,7 +101,8 @@ std::optional<Options> parse_options(int argc, char** argv, const Defaults& d, b
       return std::nullopt;
     }
     if (i + 1 >= argc) {
-      std::cerr << "h1spec fuzz: " << a << (a.starts_with("--") ? " needs a value\n" : ": unknown\n");
+      std::cerr << "h1spec fuzz: " << a
+                << (a.starts_with("--") ? " needs a value\n" : ": unknown\n");
       return std::nullopt;
     }
     const std::string_view v = argv[++i];
@@ -178,7 +179,9 @@ Outcome exchange(const Endpoint& ep, const Mutant& m, milliseconds timeout) {
   for (;;) {
     const RecvStatus s = c.receive(in, deadline);
     if (s == RecvStatus::data && in.size() < kMaxResponseBytes) continue;
-    end = s == RecvStatus::reset ? End::reset : s == RecvStatus::timeout ? End::timeout : End::closed;
+    end = s == RecvStatus::reset     ? End::reset
+          : s == RecvStatus::timeout ? End::timeout
+                                     : End::closed;
     break;
   }
   return outcome_from(in, end);
@@ -207,7 +210,8 @@ class OracleProcess {
   bool start(const Options& o, const std::string& log_path, Endpoint& out) {
     std::error_code ec;
     if (!fs::exists(o.h1ref, ec)) {
-      std::cerr << "h1spec fuzz: no h1ref at " << o.h1ref << " (build it, or give --h1ref or --oracle)\n";
+      std::cerr << "h1spec fuzz: no h1ref at " << o.h1ref
+                << " (build it, or give --h1ref or --oracle)\n";
       return false;
     }
     const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -233,7 +237,8 @@ class OracleProcess {
       std::string line;
       while (std::getline(in, line)) {
         constexpr std::string_view kPrefix = "listening on http://127.0.0.1:";
-        if (line.starts_with(kPrefix) && parse_number(std::string_view(line).substr(kPrefix.size()), out.port)) {
+        if (line.starts_with(kPrefix) &&
+            parse_number(std::string_view(line).substr(kPrefix.size()), out.port)) {
           out.host = "127.0.0.1";
           out.name = "h1ref";
           return true;
@@ -247,7 +252,8 @@ class OracleProcess {
       }
       std::this_thread::sleep_for(milliseconds(50));
     }
-    std::cerr << "h1spec fuzz: h1ref did not say where it listens within 5 s; see " << log_path << "\n";
+    std::cerr << "h1spec fuzz: h1ref did not say where it listens within 5 s; see " << log_path
+              << "\n";
     return false;
   }
 
@@ -448,8 +454,8 @@ class Run {
                   by_kind[static_cast<std::size_t>(Kind::danger)],
                   by_kind[static_cast<std::size_t>(Kind::framing)],
                   by_kind[static_cast<std::size_t>(Kind::strictness)], crashes_);
-    std::cerr << (::isatty(2) != 0 && !last ? "\r" : "") << line << (last || ::isatty(2) == 0 ? "\n" : "")
-              << std::flush;
+    std::cerr << (::isatty(2) != 0 && !last ? "\r" : "") << line
+              << (last || ::isatty(2) == 0 ? "\n" : "") << std::flush;
   }
 
   int finish() {
@@ -459,7 +465,8 @@ class Run {
     json << "{\n  \"target\": \"" << o_.target.name << "\",\n  \"seed\": " << o_.seed
          << ",\n  \"mutants\": " << done_.load() << ",\n  \"discrepancies\": {";
     for (std::size_t k = 0; k < 5; ++k) {
-      json << (k ? ", " : "") << "\"" << to_string(static_cast<Kind>(k)) << "\": " << kinds_[k].load();
+      json << (k ? ", " : "") << "\"" << to_string(static_cast<Kind>(k))
+           << "\": " << kinds_[k].load();
     }
     json << "},\n  \"findings\": [";
     bool first = true;
@@ -538,8 +545,8 @@ int fuzz_main(int argc, char** argv, const Defaults& defaults) {
   }
   std::cerr << "h1spec fuzz: " << seeds.size() << " seeds from " << o.cases_dir << "; target "
             << o.target.name << " (" << o.target.authority() << "), oracle h1ref at "
-            << oracle.authority() << "; seed " << o.seed << ", " << o.seconds << " s, "
-            << o.jobs << " jobs\n";
+            << oracle.authority() << "; seed " << o.seed << ", " << o.seconds << " s, " << o.jobs
+            << " jobs\n";
   return Run(o, seeds, oracle).go();
 }
 

@@ -78,9 +78,9 @@ TEST_CASE("every mutator is reached and favours the meaningful bytes", "[fuzz]")
       }
     }
   }
-  for (const char* op : {"insert-byte", "delete-byte", "replace-byte", "dup-header",
-                         "delete-header", "insert-header", "method", "concat", "shift-boundary",
-                         "cut"}) {
+  for (const char* op :
+       {"insert-byte", "delete-byte", "replace-byte", "dup-header", "delete-header",
+        "insert-header", "method", "concat", "shift-boundary", "cut"}) {
     INFO(op);
     CHECK(ops.count(op) == 1);
   }
@@ -100,7 +100,8 @@ TEST_CASE("head lines and message boundaries", "[fuzz]") {
 TEST_CASE("outcomes: responses, HEAD answers, interim responses and garbage", "[fuzz]") {
   const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
   const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
-  const std::string bad = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  const std::string bad =
+      "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
   CHECK(outcome_from(ok + bad, End::closed).statuses == std::vector<int>{200, 400});
   CHECK(outcome_from(head + ok, End::closed).statuses == std::vector<int>{200, 200});
   CHECK(outcome_from(head, End::closed).statuses == std::vector<int>{200});
@@ -122,6 +123,10 @@ TEST_CASE("comparison classes", "[fuzz]") {
   CHECK(danger.at == 0);
   CHECK(danger.signature() == "danger:A/R400");
   CHECK(compare(with({200, 200}), with({200})).kind == Kind::framing);
+  CHECK(compare(with({200}), with({})).kind == Kind::danger);           // the oracle dropped it
+  CHECK(compare(with({}), with({200})).kind == Kind::strictness);       // the target dropped it
+  CHECK(compare(with({405, 200}), with({501})).kind == Kind::framing);  // 405 ~ 501
+  CHECK(compare(with({501}), with({405})).kind == Kind::same);
   CHECK(compare(with({200}), with({200, 200})).kind == Kind::framing);
   const Difference strict = compare(with({200, 400}), with({200, 200}));
   CHECK(strict.kind == Kind::strictness);

@@ -27,7 +27,7 @@ class Shrinker {
  private:
   // Tries a candidate; adopts it if the discrepancy survives.
   bool attempt(Mutant candidate) {
-    if (spent_ >= budget_) return false;
+    if (spent_ >= budget_ || candidate.bytes.empty()) return false;  // a case sends something
     ++spent_;
     // Cuts beyond the new end are dropped; the rest keep their offsets.
     while (!candidate.cuts.empty() && candidate.cuts.back() >= candidate.bytes.size()) {

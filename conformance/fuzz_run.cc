@@ -1,6 +1,9 @@
 #include "fuzz_run.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,7 +64,8 @@ void usage(std::ostream& os) {
   os << "usage: h1spec fuzz --target HOST:PORT[=NAME] [options]\n"
         "\n"
         "Sends mutants of the conformance cases to the target and to an oracle (h1ref) over\n"
-        "loopback, reports where they disagree, and minimises each new disagreement.\n"
+        "loopback (other addresses are refused), reports where they disagree, and minimises\n"
+        "each new disagreement.\n"
         "\n"
         "  --target HOST:PORT[=NAME]  the server under test (it must serve a copy of html/)\n"
         "  --oracle HOST:PORT         the reference; default: an h1ref started here\n"
@@ -85,6 +89,30 @@ bool parse_number(std::string_view text, T& out) {
   const auto* end = text.data() + text.size();
   const auto r = std::from_chars(text.data(), end, out);
   return r.ec == std::errc{} && r.ptr == end;
+}
+
+// Whether every address the host resolves to is a loopback one: the fuzzer's traffic never
+// leaves the machine.
+bool loopback(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* list = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &list) != 0) return false;
+  bool all = list != nullptr;
+  for (const addrinfo* a = list; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      const auto* in = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
+      all = all && (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    } else if (a->ai_family == AF_INET6) {
+      const auto* in6 = reinterpret_cast<const sockaddr_in6*>(a->ai_addr);
+      all = all && IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    } else {
+      all = false;
+    }
+  }
+  ::freeaddrinfo(list);
+  return all;
 }
 
 // Parses the command line; nullopt (after a message) when it is wrong.
@@ -152,6 +180,13 @@ std::optional<Options> parse_options(int argc, char** argv, const Defaults& d, b
     return std::nullopt;
   }
   if (o.target.name.empty()) o.target.name = o.target.authority();
+  for (const Endpoint* ep : {&o.target, o.oracle ? &*o.oracle : nullptr}) {
+    if (ep != nullptr && !loopback(ep->host)) {
+      std::cerr << "h1spec fuzz: " << ep->host
+                << " is not a loopback address: the fuzzer only sends to this machine\n";
+      return std::nullopt;
+    }
+  }
   return o;
 }
 
@@ -321,8 +356,8 @@ class Run {
       if (index >= o_.count || !time_left()) break;
       const Mutant m = make_mutant(seeds_, o_.seed, index);
       const Outcome t = exchange(o_.target, m, o_.timeout);
-      if ((t.end == End::connect_failed || (t.end == End::timeout && t.statuses.empty())) &&
-          !healthy(o_.target, o_.timeout)) {
+      // No answer at all (a failed connection, a silent close, a timeout): is it still up?
+      if (t.statuses.empty() && t.bytes == 0 && !healthy(o_.target, o_.timeout)) {
         on_target_down(m, index, t);
         continue;
       }
@@ -349,12 +384,19 @@ class Run {
       if (minimised_[d.signature()]++ >= kMinimiseRunsPerSignature) return;
     }
     const std::string signature = d.signature();
+    bool lost = false;  // the target refused a connection while minimising
     const auto keeps = [&](const Mutant& c) {
       const Outcome t = exchange(o_.target, c, o_.timeout);
+      if (t.end == End::connect_failed) lost = true;
+      if (lost) return false;
       const Outcome r = exchange(oracle_, c, o_.timeout);
       return compare(t, r).signature() == signature;
     };
     Mutant small = minimize(m, keeps, o_.budget);
+    if (lost && !healthy(o_.target, o_.timeout)) {
+      on_target_down(m, index, Outcome{{}, End::connect_failed, false, 0});
+      return;
+    }
     Outcome t = exchange(o_.target, small, o_.timeout);
     Outcome r = exchange(oracle_, small, o_.timeout);
     Difference d2 = compare(t, r);

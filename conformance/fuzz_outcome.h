@@ -12,7 +12,8 @@
 //               the stream into different messages;
 //   strictness  the target rejected where the oracle accepted;
 // A side that closes without answering anything has rejected the request silently. A 405
-// on one side and a 501 on the other both refuse the method, and are not a difference.
+// on one side and a 501 on the other both refuse the method: no difference, and nothing
+// after them is compared.
 //   benign      both rejected, with different codes (not reported);
 //   same        no difference.
 #pragma once
@@ -55,6 +56,10 @@ struct Difference {
 };
 
 [[nodiscard]] Difference compare(const Outcome& target, const Outcome& oracle);
+// The same, knowing the request: a danger whose oracle side is a 501 for a request without
+// Transfer-Encoding is a difference in method semantics (benign), not in framing.
+[[nodiscard]] Difference compare(const Outcome& target, const Outcome& oracle,
+                                 std::string_view request);
 
 // "200 404 | closed": the outcome in one line, for logs and findings.
 [[nodiscard]] std::string describe(const Outcome& o);

@@ -369,7 +369,7 @@ class Run {
         break;
       }
       ++done_;
-      const Difference d = compare(t, r);
+      const Difference d = compare(t, r, m.bytes);
       ++kinds_[static_cast<std::size_t>(d.kind)];
       if (d.kind == Kind::danger || d.kind == Kind::framing || d.kind == Kind::strictness) {
         on_discrepancy(m, index, d);
@@ -390,7 +390,7 @@ class Run {
       if (t.end == End::connect_failed) lost = true;
       if (lost) return false;
       const Outcome r = exchange(oracle_, c, o_.timeout);
-      return compare(t, r).signature() == signature;
+      return compare(t, r, c.bytes).signature() == signature;
     };
     Mutant small = minimize(m, keeps, o_.budget);
     if (lost && !healthy(o_.target, o_.timeout)) {
@@ -399,12 +399,12 @@ class Run {
     }
     Outcome t = exchange(o_.target, small, o_.timeout);
     Outcome r = exchange(oracle_, small, o_.timeout);
-    Difference d2 = compare(t, r);
+    Difference d2 = compare(t, r, small.bytes);
     if (d2.signature() != signature) {  // not reproducible as minimised: keep the original
       small = m;
       t = exchange(o_.target, m, o_.timeout);
       r = exchange(oracle_, m, o_.timeout);
-      d2 = compare(t, r);
+      d2 = compare(t, r, m.bytes);
       if (d2.kind != d.kind) return;  // flaky: not a finding
     }
     Finding f;

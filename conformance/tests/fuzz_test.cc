@@ -123,9 +123,12 @@ TEST_CASE("comparison classes", "[fuzz]") {
   CHECK(danger.at == 0);
   CHECK(danger.signature() == "danger:A/R400");
   CHECK(compare(with({200, 200}), with({200})).kind == Kind::framing);
-  CHECK(compare(with({200}), with({})).kind == Kind::danger);           // the oracle dropped it
-  CHECK(compare(with({}), with({200})).kind == Kind::strictness);       // the target dropped it
-  CHECK(compare(with({405, 200}), with({501})).kind == Kind::framing);  // 405 ~ 501
+  CHECK(compare(with({200}), with({})).kind == Kind::danger);        // the oracle dropped it
+  CHECK(compare(with({}), with({200})).kind == Kind::strictness);    // the target dropped it
+  CHECK(compare(with({405, 200}), with({501})).kind == Kind::same);  // 405 ~ 501, then stop
+  CHECK(compare(with({404}), with({501}), "T / HTTP/1.1\r\n\r\n").kind == Kind::benign);
+  CHECK(compare(with({200}), with({501}), "GET / HTTP/1.1\r\ntransfer-encoding: x\r\n\r\n").kind ==
+        Kind::danger);
   CHECK(compare(with({501}), with({405})).kind == Kind::same);
   CHECK(compare(with({200}), with({200, 200})).kind == Kind::framing);
   const Difference strict = compare(with({200, 400}), with({200, 200}));

@@ -56,8 +56,9 @@ struct Difference {
 };
 
 [[nodiscard]] Difference compare(const Outcome& target, const Outcome& oracle);
-// The same, knowing the request: a danger whose oracle side is a 501 for a request without
-// Transfer-Encoding is a difference in method semantics (benign), not in framing.
+// The same, knowing the request: a danger whose oracle side is a 501, for a request with an
+// unknown method or without a Transfer-Encoding field line, is a difference in method
+// semantics (benign), not in framing.
 [[nodiscard]] Difference compare(const Outcome& target, const Outcome& oracle,
                                  std::string_view request);
 

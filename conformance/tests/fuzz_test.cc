@@ -129,6 +129,10 @@ TEST_CASE("comparison classes", "[fuzz]") {
   CHECK(compare(with({404}), with({501}), "T / HTTP/1.1\r\n\r\n").kind == Kind::benign);
   CHECK(compare(with({200}), with({501}), "GET / HTTP/1.1\r\ntransfer-encoding: x\r\n\r\n").kind ==
         Kind::danger);
+  CHECK(compare(with({404}), with({501}), "I / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+            .kind == Kind::benign);  // an unknown method
+  CHECK(compare(with({404}), with({501}), "GET / HTTP/1.1\r\n\r\nTransfer-Encoding").kind ==
+        Kind::benign);  // the name, but not as a field line
   CHECK(compare(with({501}), with({405})).kind == Kind::same);
   CHECK(compare(with({200}), with({200, 200})).kind == Kind::framing);
   const Difference strict = compare(with({200, 400}), with({200, 200}));

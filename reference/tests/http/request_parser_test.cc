@@ -418,24 +418,6 @@ TEST_CASE("parse_fields stands alone for header blocks and trailers", "[request_
         ParseError::obs_fold);
 }
 
-TEST_CASE("valid_authority follows RFC 3986 host and port", "[request_parser]") {
-  CHECK(valid_authority("example.com"));
-  CHECK(valid_authority("example.com:8080"));
-  CHECK(valid_authority("127.0.0.1:1"));
-  CHECK(valid_authority("[::1]"));
-  CHECK(valid_authority("[::1]:443"));
-  CHECK(valid_authority("a%20b"));
-  CHECK_FALSE(valid_authority(""));
-  CHECK_FALSE(valid_authority(":80"));
-  CHECK_FALSE(valid_authority("a:123456"));
-  CHECK_FALSE(valid_authority("a:65536"));
-  CHECK(valid_authority("a:65535"));
-  CHECK(valid_authority("a:"));
-  CHECK_FALSE(valid_authority("a b"));
-  CHECK_FALSE(valid_authority("[::1]x"));
-  CHECK_FALSE(valid_authority("a%2"));
-}
-
 TEST_CASE("every error has a distinct stable name", "[request_parser]") {
   std::set<std::string_view> names;
   for (int i = 0; i < kParseErrorCount; ++i) names.insert(to_string(static_cast<ParseError>(i)));

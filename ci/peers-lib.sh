@@ -46,11 +46,12 @@ config() {
 start_peer() {
   local name=$1 port=$2
   config "$name" "$port"
+  # exec: the background job becomes the server itself, so that its PID is the one stopped.
   case $name in
-    nginx) nginx -c "$root/$run/nginx.conf" -e "$root/$run/nginx-error.log" ;;
-    lighttpd) lighttpd -D -f "$run/lighttpd.conf" ;;
-    h2o) h2o -c "$run/h2o.conf" ;;
-    *) echo "$tag: unknown peer $name" >&2; return 1 ;;
+    nginx) exec nginx -c "$root/$run/nginx.conf" -e "$root/$run/nginx-error.log" ;;
+    lighttpd) exec lighttpd -D -f "$run/lighttpd.conf" ;;
+    h2o) exec h2o -c "$run/h2o.conf" ;;
+    *) echo "$tag: unknown peer $name" >&2; exit 1 ;;
   esac >"$run/$name.out" 2>&1 &
   pids+=($!)
   wait_port "$name" "$!" "$port"

@@ -29,11 +29,10 @@ fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-bash ci/install-deps.sh nginx-light lighttpd h2o python3 || exit 1
-if ((build)); then
-  cmake --preset release >/dev/null && cmake --build build/release -j2 --target h1ref h1spec \
-    html_blob >/dev/null || { echo "compare: build failed" >&2; exit 1; }
-fi
+tag=compare
+# shellcheck source=ci/peers-lib.sh
+source ci/peers-lib.sh
+prepare_peers "$build" || exit 1
 report=build/report
 run=$report/compare-run
 rm -rf "$run"
@@ -42,9 +41,6 @@ mkdir -p "$run"
 chmod 755 "$run"
 html=$root/html
 
-tag=compare
-# shellcheck source=ci/peers-lib.sh
-source ci/peers-lib.sh
 trap stop_all EXIT
 trap 'stop_all; exit 130' INT TERM
 

@@ -37,20 +37,16 @@ done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-bash ci/install-deps.sh nginx-light lighttpd h2o python3 || exit 1
-if ((build)); then
-  cmake --preset release >/dev/null && cmake --build build/release -j2 --target h1ref h1spec \
-    html_blob >/dev/null || { echo "fuzz-peers: build failed" >&2; exit 1; }
-fi
+tag=fuzz-peers
+# shellcheck source=ci/peers-lib.sh
+source ci/peers-lib.sh
+prepare_peers "$build" || exit 1
 out=build/report/fuzz-peers
 run=$out/run
 rm -rf "$out"
 mkdir -p "$run"
 chmod 755 "$out" "$run"  # the peers drop to an unprivileged user when started as root
 html=$root/html
-tag=fuzz-peers
-# shellcheck source=ci/peers-lib.sh
-source ci/peers-lib.sh
 trap stop_all EXIT
 trap 'stop_all; exit 130' INT TERM
 

@@ -3,6 +3,15 @@
 # scratch folder under it, for configs and logs), html (the document root) and tag (the name
 # in messages).
 
+# prepare_peers BUILD: installs the peers from Debian if missing and, when BUILD is 1, builds
+# h1ref, h1spec and html/big.bin in the release tree.
+prepare_peers() {
+  bash ci/install-deps.sh nginx-light lighttpd h2o python3 || return 1
+  (($1)) || return 0
+  cmake --preset release >/dev/null && cmake --build build/release -j2 --target h1ref h1spec \
+    html_blob >/dev/null || { echo "$tag: build failed" >&2; return 1; }
+}
+
 pids=()
 stop_all() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done

@@ -1,6 +1,5 @@
-// Small text helpers shared by the request parser and the framing analysis: optional
-// whitespace (RFC 9110 §5.6.3) and case-insensitive comparison against a lower-case name,
-// a word at a time. Internal to http/.
+// Small text helpers shared inside http/: optional whitespace (RFC 9110 §5.6.3),
+// case-insensitive comparison against a lower-case name a word at a time, and decimals.
 #pragma once
 
 #include <cstdint>
@@ -62,6 +61,21 @@ inline bool equals_lower(std::string_view a, std::string_view lower) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
     if (ascii_lower(x[i]) != y[i]) return false;
   }
+  return true;
+}
+
+// Parses 1*DIGIT into a uint64 without overflow (RFC 9110 §8.6 Content-Length, §14.1.1
+// range positions); false for anything else, an empty string included.
+inline bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
+  if (s.empty()) return false;
+  std::uint64_t v = 0;
+  for (const char c : s) {
+    if (!is_digit(c)) return false;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  out = v;
   return true;
 }
 

@@ -10,20 +10,6 @@ namespace h1::http {
 
 namespace {
 
-// Parses 1*DIGIT into a uint64 without overflow (RFC 9110 §8.6).
-bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
-  if (s.empty()) return false;
-  std::uint64_t v = 0;
-  for (char c : s) {
-    if (!is_digit(c)) return false;
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  out = v;
-  return true;
-}
-
 // Calls fn(element) for each non-empty element of a comma-separated list (RFC 9110 §5.6.1).
 template <typename Fn>
 void for_each_element(std::string_view list, Fn&& fn) {

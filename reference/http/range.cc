@@ -1,6 +1,7 @@
 #include "http/range.h"
 
 #include "http/chars.h"
+#include "http/fold.h"
 
 namespace h1::http {
 
@@ -9,36 +10,7 @@ namespace {
 constexpr RangeResult kIgnore{};
 constexpr RangeResult kUnsatisfiable{RangeStatus::unsatisfiable, {}};
 
-constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool is_bytes_unit(std::string_view unit) noexcept {
-  constexpr std::string_view kBytes = "bytes";
-  if (unit.size() != kBytes.size()) return false;
-  for (std::size_t i = 0; i < unit.size(); ++i) {
-    if (ascii_lower(unit[i]) != kBytes[i]) return false;
-  }
-  return true;
-}
-
-// 1*DIGIT into a uint64; false on an empty string, another byte, or overflow.
-bool parse_u64(std::string_view s, std::uint64_t& value) noexcept {
-  if (s.empty()) return false;
-  std::uint64_t v = 0;
-  for (const char c : s) {
-    if (!is_digit(c)) return false;
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  value = v;
-  return true;
-}
+bool is_bytes_unit(std::string_view unit) noexcept { return equals_lower(unit, "bytes"); }
 
 // The one non-empty element of the range-set; empty if there are none or several (§5.6.1
 // makes empty list elements legal, so "0-1, ," still names a single range).
@@ -60,7 +32,7 @@ std::string_view single_spec(std::string_view set) noexcept {
 
 RangeResult suffix_range(std::string_view digits, std::uint64_t size) noexcept {
   std::uint64_t n = 0;
-  if (!parse_u64(digits, n)) return kIgnore;
+  if (!parse_decimal(digits, n)) return kIgnore;
   // "-0" asks for no bytes at all, and nothing can be cut from an empty representation.
   if (n == 0 || size == 0) return kUnsatisfiable;
   return {RangeStatus::satisfiable, {n >= size ? 0 : size - n, size - 1}};
@@ -71,9 +43,9 @@ RangeResult int_range(std::string_view spec, std::uint64_t size) noexcept {
   if (dash == std::string_view::npos) return kIgnore;
   std::uint64_t first = 0;
   std::uint64_t last = UINT64_MAX;
-  if (!parse_u64(spec.substr(0, dash), first)) return kIgnore;
+  if (!parse_decimal(spec.substr(0, dash), first)) return kIgnore;
   const std::string_view last_digits = spec.substr(dash + 1);
-  if (!last_digits.empty() && !parse_u64(last_digits, last)) return kIgnore;
+  if (!last_digits.empty() && !parse_decimal(last_digits, last)) return kIgnore;
   if (last < first) return kIgnore;  // an invalid range-spec, not an unsatisfiable one
   if (first >= size) return kUnsatisfiable;
   return {RangeStatus::satisfiable, {first, last < size ? last : size - 1}};

@@ -10,7 +10,7 @@
 # CC and CFLAGS are accepted and unused: h1spec has no C sources.
 #
 # Targets are discovered as fuzz/<name>_fuzzer.cc, never listed. Each is linked with
-# reference/http/, reference/core/, the case-file parser (conformance/case_*.cc) and any
+# reference/http/, reference/core/, the case-file parser (conformance/spec/case_*.cc) and any
 # fuzz/*.cc helper that is not a target or the replay main. A fuzz/<name>.options file, if
 # present, is copied as is; otherwise one is written with the dictionary and a max_len.
 set -euo pipefail
@@ -63,7 +63,7 @@ compile_all() {
 }
 
 shopt -s nullglob
-lib_sources=("$repo"/reference/http/*.cc "$repo"/reference/core/*.cc "$repo"/conformance/case_*.cc)
+lib_sources=("$repo"/reference/http/*.cc "$repo"/reference/core/*.cc "$repo"/conformance/spec/case_*.cc)
 targets=()
 helpers=()
 for src in "$repo"/fuzz/*.cc; do

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "case_file.h"
 #include "fuzz_check.h"
+#include "spec/case_file.h"
 
 namespace {
 

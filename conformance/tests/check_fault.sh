@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the suite through one faulty_server fault and checks which cases fail.
+# Runs the suite through one h1fault fault and checks which cases fail.
 # Usage: check_fault.sh STATE FAULT H1SPEC FAULT_CHECK EXPECTED.txt REPORT_DIR
 set -uo pipefail
 state=$1 fault=$2 h1spec=$3 fault_check=$4 expected=$5 report=$6

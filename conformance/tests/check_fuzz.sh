@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proof that `h1spec fuzz` works: against faulty_server --fault cl-te (it drops Content-Length
+# Proof that `h1spec fuzz` works: against h1fault --fault cl-te (it drops Content-Length
 # when Transfer-Encoding is present, so a CL+TE request that h1ref rejects is accepted), the
 # fuzzer must report a danger finding, minimised to a request of a few lines; the case it
 # writes must pass against h1ref and fail against the faulty server; and two runs with the

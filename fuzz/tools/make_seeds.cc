@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "case_file.h"
+#include "spec/case_file.h"
 
 namespace {
 

@@ -1,0 +1,277 @@
+#include "grade/judge.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace h1spec {
+
+namespace {
+
+constexpr const char* kCanaryPath = "index.html";
+
+bool contains_icase(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    if (iequals(hay.substr(i, needle.size()), needle)) return true;
+  }
+  return false;
+}
+
+std::string quoted(std::string_view s, std::size_t max = 60) {
+  std::string out = "\"";
+  for (char c : s.substr(0, max)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\r')
+      out += "\\r";
+    else if (c == '\n')
+      out += "\\n";
+    else if (u < 0x20 || u >= 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else
+      out += c;
+  }
+  if (s.size() > max) out += "...";
+  return out + "\"";
+}
+
+bool header_matches(const HeaderCheck& h, const Response& r, std::string& why) {
+  const std::string* value = r.find(h.name);
+  switch (h.kind) {
+    case HeaderCheck::Kind::absent:
+      if (value == nullptr) return true;
+      why = "unexpected field " + h.name + ": " + *value;
+      return false;
+    case HeaderCheck::Kind::present:
+      if (value != nullptr) return true;
+      why = "missing field " + h.name;
+      return false;
+    case HeaderCheck::Kind::equals:
+      if (value != nullptr && *value == h.value) return true;
+      why = value == nullptr ? "missing field " + h.name
+                             : h.name + " is " + quoted(*value) + ", expected " + quoted(h.value);
+      return false;
+    case HeaderCheck::Kind::contains:
+      if (value != nullptr && contains_icase(*value, h.value)) return true;
+      why = value == nullptr
+                ? "missing field " + h.name
+                : h.name + " is " + quoted(*value) + ", expected it to contain " + quoted(h.value);
+      return false;
+  }
+  return false;
+}
+
+bool body_matches(const BodyCheck& b, const Response& r, ExpectedFiles& files, std::string& why) {
+  switch (b.kind) {
+    case BodyCheck::Kind::unchecked:
+      return true;
+    case BodyCheck::Kind::empty:
+      if (r.body.empty()) return true;
+      why = "expected an empty body, got " + std::to_string(r.body.size()) + " bytes";
+      return false;
+    case BodyCheck::Kind::length:
+      if (r.body.size() == b.length) return true;
+      why = "body is " + std::to_string(r.body.size()) + " bytes, expected " +
+            std::to_string(b.length);
+      return false;
+    case BodyCheck::Kind::exact:
+      if (r.body == b.text) return true;
+      why = "body is " + quoted(r.body) + ", expected " + quoted(b.text);
+      return false;
+    case BodyCheck::Kind::file:
+    case BodyCheck::Kind::file_range: {
+      const std::optional<std::string> file = files.get(b.text);
+      if (!file) {
+        why = "cannot read expected file " + b.text + " under --docroot";
+        return false;
+      }
+      std::string_view want = *file;
+      if (b.kind == BodyCheck::Kind::file_range) {
+        if (b.last >= want.size()) {
+          why = "expected range beyond the file " + b.text;
+          return false;
+        }
+        want = want.substr(b.first, b.last - b.first + 1);
+      }
+      if (r.body == want) return true;
+      why = "body (" + std::to_string(r.body.size()) + " bytes) differs from " + b.text +
+            (b.kind == BodyCheck::Kind::file_range
+                 ? " bytes " + std::to_string(b.first) + "-" + std::to_string(b.last)
+                 : "") +
+            " (" + std::to_string(want.size()) + " bytes)";
+      return false;
+    }
+  }
+  return false;
+}
+
+bool response_matches(const ExpectedResponse& e, const Response& r, ExpectedFiles& files,
+                      std::string& why) {
+  if (!e.version.empty() && r.version != e.version) {
+    why = "response version " + r.version + ", expected " + e.version;
+    return false;
+  }
+  if (e.status && !e.status->matches(r.status)) {
+    why = "status " + std::to_string(r.status) + ", expected " + e.status->describe();
+    return false;
+  }
+  for (const HeaderCheck& h : e.headers) {
+    if (!header_matches(h, r, why)) return false;
+  }
+  return body_matches(e.body, r, files, why);
+}
+
+bool wants_interim(const Alternative& alt) {
+  for (const ExpectedResponse& e : alt.responses) {
+    if (e.status && e.status->matches(100)) return true;
+  }
+  return false;
+}
+
+// Connection statements of alt against what the runner saw.
+bool connection_matches(const Alternative& alt, const Observation& obs, std::size_t extra,
+                        std::string& why) {
+  if (alt.connection != ConnectionExpect::unchecked && extra > 0) {
+    why = std::to_string(extra) + " unexpected response(s) after the expected ones";
+    return false;
+  }
+  if (alt.connection != ConnectionExpect::unchecked && obs.trailing_bytes > 0) {
+    why = std::to_string(obs.trailing_bytes) + " unexpected bytes after the responses";
+    return false;
+  }
+  if (alt.connection == ConnectionExpect::closed && !obs.closed) {
+    why = "the connection stayed open; expected the server to close it";
+    return false;
+  }
+  if (alt.connection == ConnectionExpect::open && obs.canary_ok != true) {
+    why = obs.closed ? "the server closed the connection; expected it to stay open"
+                     : "canary on the same connection failed: " + obs.canary_detail;
+    return false;
+  }
+
+  if (alt.server_alive && obs.alive_ok != true) {
+    why = "a new connection afterwards failed: " + obs.alive_detail;
+    return false;
+  }
+  return true;
+}
+
+bool alternative_matches(const Alternative& alt, const Observation& obs, ExpectedFiles& files,
+                         std::string& why) {
+  std::vector<Response> finals;
+  for (const Response& r : obs.responses) {
+    if (!r.interim() || wants_interim(alt)) finals.push_back(r);
+  }
+  if (alt.no_response) {
+    if (!finals.empty()) {
+      why = "expected no response, got status " + std::to_string(finals.front().status);
+      return false;
+    }
+  } else if (!responses_match(alt, finals, files, why)) {
+    if (finals.size() < alt.responses.size() && !obs.read_error.empty())
+      why += " (" + obs.read_error + ")";
+    return false;
+  }
+  const std::size_t extra = alt.no_response ? 0 : finals.size() - alt.responses.size();
+  return connection_matches(alt, obs, extra, why);
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::pass:
+      return "PASS";
+    case Verdict::warn:
+      return "WARN";
+    case Verdict::fail:
+      return "FAIL";
+    case Verdict::not_applicable:
+      return "N/A";
+    case Verdict::error:
+      return "ERROR";
+    case Verdict::waived:
+      return "WAIVED";
+  }
+  return "?";
+}
+
+std::optional<std::string> ExpectedFiles::get(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = cache_.find(path);
+  if (it != cache_.end()) return it->second;
+  std::optional<std::string> content;
+  if (path.find("..") == std::string::npos) {
+    std::ifstream in(root_ + "/" + path, std::ios::binary);
+    if (in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      content = ss.str();
+    }
+  }
+  cache_.emplace(path, content);
+  return content;
+}
+
+bool responses_match(const Alternative& alt, const std::vector<Response>& responses,
+                     ExpectedFiles& files, std::string& why) {
+  for (std::size_t i = 0; i < alt.responses.size(); ++i) {
+    if (i >= responses.size()) {
+      why = "expected " + std::to_string(alt.responses.size()) + " response(s), got " +
+            std::to_string(responses.size());
+      return false;
+    }
+    if (!response_matches(alt.responses[i], responses[i], files, why)) {
+      if (alt.responses.size() > 1) why = "response " + std::to_string(i + 1) + ": " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
+Judgement judge(const Case& c, const Observation& obs, ExpectedFiles& files, Profile profile) {
+  std::string first_why;
+  bool warned = false;
+  std::string warn_reason;
+  for (const Alternative& alt : c.alternatives) {
+    std::string why;
+    if (alternative_matches(alt, obs, files, why)) {
+      if (!alt.warn || profile == Profile::lenient) return {Verdict::pass, {}};
+      if (!warned) warn_reason = alt.warn_reason.empty() ? "lenient behaviour" : alt.warn_reason;
+      warned = true;
+    } else if (first_why.empty()) {
+      first_why = why;
+    }
+  }
+  if (warned) return {Verdict::warn, warn_reason};
+  if (c.level == Level::may) return {Verdict::warn, "MAY: " + first_why};
+  if (c.level == Level::should && profile == Profile::lenient) {
+    return {Verdict::warn, "SHOULD: " + first_why};
+  }
+  return {Verdict::fail, first_why};
+}
+
+std::string canary_request(std::string_view host) {
+  return "GET /index.html HTTP/1.1\r\nHost: " + std::string(host) + "\r\n\r\n";
+}
+
+bool canary_matches(const Response& r, ExpectedFiles& files, std::string& why) {
+  if (r.status != 200) {
+    why = "canary got status " + std::to_string(r.status);
+    return false;
+  }
+  const std::optional<std::string> want = files.get(kCanaryPath);
+  if (!want) {
+    why = "cannot read index.html under --docroot";
+    return false;
+  }
+  if (r.body != *want) {
+    why = "canary body differs from index.html";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace h1spec

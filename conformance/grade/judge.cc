@@ -1,5 +1,6 @@
 #include "grade/judge.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -35,6 +36,27 @@ std::string quoted(std::string_view s, std::size_t max = 60) {
   }
   if (s.size() > max) out += "...";
   return out + "\"";
+}
+
+std::string hex_byte(char c) {
+  static const char* hex = "0123456789abcdef";
+  const auto u = static_cast<unsigned char>(c);
+  const char text[] = {'0', 'x', hex[u >> 4], hex[u & 15]};
+  return {text, sizeof text};
+}
+
+// Where got first departs from want: " at byte N: 0xGG, expected 0xWW", or where it stops
+// short or runs on.
+std::string first_difference(std::string_view got, std::string_view want) {
+  const std::size_t n = std::min(got.size(), want.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (got[i] != want[i]) {
+      return " at byte " + std::to_string(i) + ": " + hex_byte(got[i]) + ", expected " +
+             hex_byte(want[i]);
+    }
+  }
+  return got.size() < want.size() ? ": it stops at byte " + std::to_string(got.size())
+                                  : ": it runs on past byte " + std::to_string(want.size());
 }
 
 bool header_matches(const HeaderCheck& h, const Response& r, std::string& why) {
@@ -100,15 +122,17 @@ bool body_matches(const BodyCheck& b, const Response& r, ExpectedFiles& files, s
             (b.kind == BodyCheck::Kind::file_range
                  ? " bytes " + std::to_string(b.first) + "-" + std::to_string(b.last)
                  : "") +
-            " (" + std::to_string(want.size()) + " bytes)";
+            " (" + std::to_string(want.size()) + " bytes)" + first_difference(r.body, want);
       return false;
     }
   }
   return false;
 }
 
+// stage: how far r got before it failed: 1 version or status, 2 a field, 3 the body.
 bool response_matches(const ExpectedResponse& e, const Response& r, ExpectedFiles& files,
-                      std::string& why) {
+                      std::string& why, int& stage) {
+  stage = 1;
   if (!e.version.empty() && r.version != e.version) {
     why = "response version " + r.version + ", expected " + e.version;
     return false;
@@ -117,10 +141,36 @@ bool response_matches(const ExpectedResponse& e, const Response& r, ExpectedFile
     why = "status " + std::to_string(r.status) + ", expected " + e.status->describe();
     return false;
   }
+  stage = 2;
   for (const HeaderCheck& h : e.headers) {
     if (!header_matches(h, r, why)) return false;
   }
+  stage = 3;
   return body_matches(e.body, r, files, why);
+}
+
+constexpr int kStagesPerResponse = 4;
+constexpr int kConnectionDepth = 1 << 20;  // past every response
+
+// As responses_match, and depth says how far the responses got: the alternative that got
+// furthest is the one whose mismatch explains a FAIL.
+bool responses_match_at(const Alternative& alt, const std::vector<Response>& responses,
+                        ExpectedFiles& files, std::string& why, int& depth) {
+  for (std::size_t i = 0; i < alt.responses.size(); ++i) {
+    depth = static_cast<int>(i) * kStagesPerResponse;
+    if (i >= responses.size()) {
+      why = "expected " + std::to_string(alt.responses.size()) + " response(s), got " +
+            std::to_string(responses.size());
+      return false;
+    }
+    int stage = 0;
+    if (!response_matches(alt.responses[i], responses[i], files, why, stage)) {
+      depth += stage;
+      if (alt.responses.size() > 1) why = "response " + std::to_string(i + 1) + ": " + why;
+      return false;
+    }
+  }
+  return true;
 }
 
 bool wants_interim(const Alternative& alt) {
@@ -159,7 +209,8 @@ bool connection_matches(const Alternative& alt, const Observation& obs, std::siz
 }
 
 bool alternative_matches(const Alternative& alt, const Observation& obs, ExpectedFiles& files,
-                         std::string& why) {
+                         std::string& why, int& depth) {
+  depth = 0;
   std::vector<Response> finals;
   for (const Response& r : obs.responses) {
     if (!r.interim() || wants_interim(alt)) finals.push_back(r);
@@ -169,13 +220,29 @@ bool alternative_matches(const Alternative& alt, const Observation& obs, Expecte
       why = "expected no response, got status " + std::to_string(finals.front().status);
       return false;
     }
-  } else if (!responses_match(alt, finals, files, why)) {
+  } else if (!responses_match_at(alt, finals, files, why, depth)) {
     if (finals.size() < alt.responses.size() && !obs.read_error.empty())
       why += " (" + obs.read_error + ")";
     return false;
   }
   const std::size_t extra = alt.no_response ? 0 : finals.size() - alt.responses.size();
+  depth = kConnectionDepth;
   return connection_matches(alt, obs, extra, why);
+}
+
+// What the server did, in a few words: "got 400 200, then a close".
+std::string describe_observation(const Observation& obs) {
+  std::string out = "got";
+  for (const Response& r : obs.responses) out += " " + std::to_string(r.status);
+  if (obs.responses.empty()) out += " no response";
+  if (!obs.read_error.empty()) {
+    out += ", then " + obs.read_error;
+  } else if (obs.closed) {
+    out += ", then a close";
+  } else if (obs.closed_checked) {
+    out += ", then the connection stayed open";
+  }
+  return out;
 }
 
 }  // namespace
@@ -217,33 +284,29 @@ std::optional<std::string> ExpectedFiles::get(const std::string& path) {
 
 bool responses_match(const Alternative& alt, const std::vector<Response>& responses,
                      ExpectedFiles& files, std::string& why) {
-  for (std::size_t i = 0; i < alt.responses.size(); ++i) {
-    if (i >= responses.size()) {
-      why = "expected " + std::to_string(alt.responses.size()) + " response(s), got " +
-            std::to_string(responses.size());
-      return false;
-    }
-    if (!response_matches(alt.responses[i], responses[i], files, why)) {
-      if (alt.responses.size() > 1) why = "response " + std::to_string(i + 1) + ": " + why;
-      return false;
-    }
-  }
-  return true;
+  int depth = 0;
+  return responses_match_at(alt, responses, files, why, depth);
 }
 
 Judgement judge(const Case& c, const Observation& obs, ExpectedFiles& files, Profile profile) {
   std::string first_why;
+  int best_depth = -1;
   bool warned = false;
   std::string warn_reason;
   for (const Alternative& alt : c.alternatives) {
     std::string why;
-    if (alternative_matches(alt, obs, files, why)) {
+    int depth = 0;
+    if (alternative_matches(alt, obs, files, why, depth)) {
       if (!alt.warn || profile == Profile::lenient) return {Verdict::pass, {}};
       if (!warned) warn_reason = alt.warn_reason.empty() ? "lenient behaviour" : alt.warn_reason;
       warned = true;
-    } else if (first_why.empty()) {
+    } else if (depth > best_depth) {
+      best_depth = depth;
       first_why = why;
     }
+  }
+  if (c.alternatives.size() > 1 && !first_why.empty()) {
+    first_why += " (" + describe_observation(obs) + ")";
   }
   if (warned) return {Verdict::warn, warn_reason};
   if (c.level == Level::may) return {Verdict::warn, "MAY: " + first_why};

@@ -124,12 +124,17 @@ bool decode_escapes(std::string_view s, std::string& out, std::string& error) {
   return true;
 }
 
-bool decode_bytes(const std::vector<std::string>& lines, std::string& out, std::string& error) {
-  for (const std::string& line : lines) {
+bool decode_bytes(const std::vector<std::string>& lines, std::string& out, std::string& error,
+                  std::size_t* bad_line) {
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
     const bool join = ends_in_join(line);
     const std::string_view content =
         join ? std::string_view(line).substr(0, line.size() - 1) : std::string_view(line);
-    if (!decode_escapes(content, out, error)) return false;
+    if (!decode_escapes(content, out, error)) {
+      if (bad_line != nullptr) *bad_line = i;
+      return false;
+    }
     if (!join) out += "\r\n";
   }
   return true;

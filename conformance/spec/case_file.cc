@@ -311,7 +311,10 @@ class Parser {
     if (fence_info_ == "http") {
       if (has_expect_) error(fence_line_, "```http block after the ```expect block");
       std::string bytes, err;
-      if (!decode_bytes(fence_, bytes, err)) error(fence_line_, "in ```http block: " + err);
+      std::size_t bad = 0;
+      if (!decode_bytes(fence_, bytes, err, &bad)) {
+        error(fence_line_ + 1 + static_cast<int>(bad), "in ```http block: " + err);
+      }
       current_->sends.push_back(std::move(bytes));
     } else if (fence_info_ == "expect") {
       if (has_expect_) error(fence_line_, "a second ```expect block");

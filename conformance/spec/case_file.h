@@ -104,9 +104,10 @@ struct CaseFile {
 [[nodiscard]] CaseFile parse_case_file(std::string_view text, std::string_view file_name);
 
 // Applies the byte rules to the lines of an http block (or to one quoted string when
-// single_line is true). Returns false and sets error on a bad escape or template.
+// single_line is true). Returns false and sets error on a bad escape or template, and
+// *bad_line to the index of the line that holds it.
 [[nodiscard]] bool decode_bytes(const std::vector<std::string>& lines, std::string& out,
-                                std::string& error);
+                                std::string& error, std::size_t* bad_line = nullptr);
 
 // Decodes the escapes and templates of one line of text (no line structure) into out.
 [[nodiscard]] bool decode_escapes(std::string_view text, std::string& out, std::string& error);

@@ -54,7 +54,7 @@ TEST_CASE("status, fields and file bodies decide PASS or FAIL", "[judge]") {
   wrong_body.responses[0].body = "<p>ho</p>";
   const Judgement j = judge(c, wrong_body, fx.files, Profile::rfc);
   CHECK(j.verdict == Verdict::fail);
-  CHECK(j.reason == "body (9 bytes) differs from index.html (9 bytes)");
+  CHECK(j.reason == "body (9 bytes) differs from index.html (9 bytes) at byte 4: 0x6f, expected 0x69");
 
   Observation wrong_status = ok;
   wrong_status.responses[0].status = 404;
@@ -89,6 +89,41 @@ TEST_CASE("connection expectations", "[judge]") {
   CHECK(judge(open, kept, fx.files, Profile::rfc).verdict == Verdict::pass);
   kept.trailing_bytes = 3;
   CHECK(judge(open, kept, fx.files, Profile::rfc).verdict == Verdict::fail);
+}
+
+TEST_CASE("a FAIL names what broke in the nearest accepted outcome, and what was seen",
+          "[judge]") {
+  Fixture fx;
+  // 400 and a close, or 200 and a close: a 200 that keeps the connection open is wrong
+  // because of the connection, not because it is not a 400.
+  const Case c = parse_one("status 400\nconnection closed\nor\nstatus 200\nconnection closed");
+  Observation kept;
+  kept.responses.push_back(response(200, ""));
+  kept.closed_checked = true;
+  CHECK(judge(c, kept, fx.files, Profile::rfc).reason ==
+        "the connection stayed open; expected the server to close it (got 200, then the "
+        "connection stayed open)");
+  Observation other;
+  other.responses.push_back(response(500, ""));
+  other.closed = true;
+  CHECK(judge(c, other, fx.files, Profile::rfc).reason ==
+        "status 500, expected 400 (got 500, then a close)");
+  Observation none;
+  none.closed = true;
+  CHECK(judge(c, none, fx.files, Profile::rfc).reason ==
+        "expected 1 response(s), got 0 (got no response, then a close)");
+}
+
+TEST_CASE("a body that differs from its file names the first differing byte", "[judge]") {
+  Fixture fx;
+  const Case c = parse_one("status 200\nbody-file digits.txt");
+  Observation obs;
+  obs.responses.push_back(response(200, "0123x56789"));
+  CHECK(judge(c, obs, fx.files, Profile::rfc).reason ==
+        "body (10 bytes) differs from digits.txt (10 bytes) at byte 4: 0x78, expected 0x34");
+  obs.responses[0].body = "01234";
+  CHECK(judge(c, obs, fx.files, Profile::rfc).reason ==
+        "body (5 bytes) differs from digits.txt (10 bytes): it stops at byte 5");
 }
 
 TEST_CASE("levels, warn alternatives and profiles", "[judge]") {

@@ -54,7 +54,8 @@ TEST_CASE("status, fields and file bodies decide PASS or FAIL", "[judge]") {
   wrong_body.responses[0].body = "<p>ho</p>";
   const Judgement j = judge(c, wrong_body, fx.files, Profile::rfc);
   CHECK(j.verdict == Verdict::fail);
-  CHECK(j.reason == "body (9 bytes) differs from index.html (9 bytes) at byte 4: 0x6f, expected 0x69");
+  CHECK(j.reason ==
+        "body (9 bytes) differs from index.html (9 bytes) at byte 4: 0x6f, expected 0x69");
 
   Observation wrong_status = ok;
   wrong_status.responses[0].status = 404;
@@ -91,8 +92,7 @@ TEST_CASE("connection expectations", "[judge]") {
   CHECK(judge(open, kept, fx.files, Profile::rfc).verdict == Verdict::fail);
 }
 
-TEST_CASE("a FAIL names what broke in the nearest accepted outcome, and what was seen",
-          "[judge]") {
+TEST_CASE("a FAIL names what broke in the nearest accepted outcome, and what was seen", "[judge]") {
   Fixture fx;
   // 400 and a close, or 200 and a close: a 200 that keeps the connection open is wrong
   // because of the connection, not because it is not a 400.

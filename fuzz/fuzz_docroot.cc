@@ -35,10 +35,10 @@ FuzzFiles::FuzzFiles() {
 }
 
 core::OpenResult FuzzFiles::open(std::string_view relative_path) noexcept {
-  const core::OpenResult r = MemoryFiles::open(relative_path);
+  core::OpenResult r = MemoryFiles::open(relative_path);
   if (r.status != core::OpenStatus::ok) return r;
-  FUZZ_CHECK(r.handle >= 0);
-  const auto h = static_cast<std::size_t>(r.handle);
+  FUZZ_CHECK(r.handle && r.handle.owner() == this && r.handle.get() >= 0);
+  const auto h = static_cast<std::size_t>(r.handle.get());
   if (h >= handles_.size()) handles_.resize(h + 1);
   FUZZ_CHECK(!handles_[h].live);
   handles_[h] = {true, r.info.size};
@@ -49,19 +49,22 @@ core::OpenResult FuzzFiles::open(std::string_view relative_path) noexcept {
   return r;
 }
 
-void FuzzFiles::close(core::FileHandle file) noexcept {
-  FUZZ_CHECK(live(file));  // closed exactly once
-  handles_[static_cast<std::size_t>(file)].live = false;
-  MemoryFiles::close(file);
+// Only a FileHandle calls this, so a handle closed twice or never is the handle type's bug.
+void FuzzFiles::release(core::FileHandle::Id id) noexcept {
+  FUZZ_CHECK(id >= 0 && static_cast<std::size_t>(id) < handles_.size() &&
+             handles_[static_cast<std::size_t>(id)].live);  // closed exactly once
+  handles_[static_cast<std::size_t>(id)].live = false;
+  MemoryFiles::release(id);
 }
 
-bool FuzzFiles::live(core::FileHandle file) const {
-  return file >= 0 && static_cast<std::size_t>(file) < handles_.size() &&
-         handles_[static_cast<std::size_t>(file)].live;
+bool FuzzFiles::live(const core::FileHandle& file) const {
+  const core::FileHandle::Id id = file.get();
+  return file.owner() == this && id >= 0 && static_cast<std::size_t>(id) < handles_.size() &&
+         handles_[static_cast<std::size_t>(id)].live;
 }
 
-std::uint64_t FuzzFiles::size_at_open(core::FileHandle file) const {
-  return handles_[static_cast<std::size_t>(file)].size;
+std::uint64_t FuzzFiles::size_at_open(const core::FileHandle& file) const {
+  return handles_[static_cast<std::size_t>(file.get())].size;
 }
 
 void FuzzFiles::shrink(const std::string& path, unsigned fraction) {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/memory_files.h"
+#include "tests/support/memory_files.h"
 
 namespace h1::fuzz {
 
@@ -39,15 +39,15 @@ inline constexpr std::string_view kForbidden = "secret.txt";
 
 // MemoryFiles that checks how the connection uses handles (each closed exactly once), and can
 // shrink a document right after it is opened (sized, then changed on disk before it is read).
-class FuzzFiles final : public core::MemoryFiles {
+class FuzzFiles final : public support::MemoryFiles {
  public:
   FuzzFiles();
 
   core::OpenResult open(std::string_view relative_path) noexcept override;
-  void close(core::FileHandle file) noexcept override;
 
-  [[nodiscard]] bool live(core::FileHandle file) const;
-  [[nodiscard]] std::uint64_t size_at_open(core::FileHandle file) const;
+  // Whether file is open and was opened here.
+  [[nodiscard]] bool live(const core::FileHandle& file) const;
+  [[nodiscard]] std::uint64_t size_at_open(const core::FileHandle& file) const;
   [[nodiscard]] bool shrank() const { return shrinks_ > 0; }
 
   // Truncates `path` to fraction/256 of its original size, at once.
@@ -56,6 +56,8 @@ class FuzzFiles final : public core::MemoryFiles {
   void shrink_after_next_open(unsigned fraction);
 
  private:
+  void release(core::FileHandle::Id id) noexcept override;
+
   struct Handle {
     bool live = false;
     std::uint64_t size = 0;

@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
   const h1::cli::ParsedOptions parsed = h1::cli::parse_options(args);
   if (!parsed.ok()) return fail_usage(parsed.error);
   const h1::models::ServeOptions& options = parsed.options;
-  if (options.help) {
-    const std::string text = h1::cli::usage();
+  if (options.help || options.version) {
+    const std::string text = options.help ? h1::cli::usage() : h1::cli::version_text();
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }

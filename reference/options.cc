@@ -5,6 +5,8 @@
 #include <optional>
 #include <thread>
 
+#include "h1_version.h"
+
 namespace h1::cli {
 
 namespace {
@@ -136,6 +138,10 @@ ParsedOptions parse_options(std::span<const std::string_view> args) {
       out.options.help = true;
       return out;
     }
+    if (arg == "--version") {
+      out.options.version = true;
+      return out;
+    }
     if (arg == "--quiet") {
       out.options.quiet = true;
       continue;
@@ -143,7 +149,7 @@ ParsedOptions parse_options(std::span<const std::string_view> args) {
     const std::size_t eq = arg.find('=');
     const std::string_view flag = arg.substr(0, eq);
     if (!takes_value(flag)) {
-      if (flag == "--quiet" || flag == "--help") {
+      if (flag == "--quiet" || flag == "--help" || flag == "--version") {
         out.error = "option " + quoted(flag) + " takes no value";
       } else if (arg.starts_with("-")) {
         out.error = "unknown option " + quoted(flag);
@@ -188,6 +194,7 @@ std::string usage() {
       "  --access-log FILE|-    log one line per response to FILE or stdout\n"
       "  --quiet                no informational messages on stderr\n"
       "  --help                 show this text\n"
+      "  --version              show the version and git revision\n"
       "\n"
       "models (all drive the same HTTP core):\n";
   for (const models::ModelInfo& m : models::all_models()) {
@@ -203,5 +210,7 @@ std::string usage() {
       "gracefully. Bad options or an unreadable root exit with status 2.\n";
   return text;
 }
+
+std::string version_text() { return "h1ref " H1_VERSION " (git " H1_GIT_REVISION ")\n"; }
 
 }  // namespace h1::cli

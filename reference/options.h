@@ -18,10 +18,15 @@ struct ParsedOptions {
 };
 
 // Parses the arguments after the program name. Both "--flag value" and "--flag=value"
-// are accepted; later flags override earlier ones; --help stops parsing at once.
+// are accepted; later flags override earlier ones; --help and --version stop parsing at
+// once.
 [[nodiscard]] ParsedOptions parse_options(std::span<const std::string_view> args);
 
 // The --help text, ending in a newline.
 [[nodiscard]] std::string usage();
+
+// The --version line, "h1ref <version> (git <revision>)\n": the project version and the git
+// revision of the build (cmake/version.cmake).
+[[nodiscard]] std::string version_text();
 
 }  // namespace h1::cli

@@ -16,6 +16,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <new>
 
 namespace h1::core {
@@ -26,6 +27,38 @@ constexpr std::size_t kAlign = 64;         // each part starts on a cache line
 constexpr std::size_t kFirstPages = 4096;  // populated when a block is made
 
 constexpr std::size_t align_up(std::size_t n) noexcept { return (n + kAlign - 1) & ~(kAlign - 1); }
+
+// block_stats(): relaxed counters, since the threads model makes blocks on many threads.
+std::atomic<std::size_t> g_blocks{0};
+std::atomic<std::size_t> g_mappings{0};
+std::atomic<std::size_t> g_populated{0};
+
+// Every mapping of a block is made here, so that block_stats() counts them all.
+void* map_anonymous(std::size_t size) noexcept {
+  void* const m = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED) return nullptr;
+  g_mappings.fetch_add(1, std::memory_order_relaxed);
+  // A block is sparse by design. Where transparent huge pages are "always", the kernel merges
+  // adjacent blocks into one area and may back a first touch with 2 MiB; this keeps it to a
+  // page. (EINVAL without THP support: nothing to keep off.)
+#ifdef MADV_NOHUGEPAGE
+  (void)::madvise(m, size, MADV_NOHUGEPAGE);
+#endif
+  return m;
+}
+
+// Asks the kernel to fill in [m, m + size) now rather than fault it in page by page.
+void populate(void* m, std::size_t size) noexcept {
+#ifdef MADV_POPULATE_WRITE
+  if (::madvise(m, size, MADV_POPULATE_WRITE) == 0) {
+    g_populated.fetch_add(size, std::memory_order_relaxed);
+  }
+#else
+  (void)m;
+  (void)size;
+#endif
+}
 
 #ifdef H1_ASAN
 constexpr std::size_t kGap = kAlign;
@@ -68,18 +101,15 @@ std::unique_ptr<WorkBuffers> make_buffers(const BufferSizes& sizes) {
 
   auto b = std::make_unique<WorkBuffers>();
   b->segments.reserve(sizes.segments);
-  void* const m = ::mmap(nullptr, total, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (m == MAP_FAILED) throw std::bad_alloc();
+  void* const m = map_anonymous(total);
+  if (m == nullptr) throw std::bad_alloc();
   b->mapping = m;
   b->mapping_size = total;
   char* const base = static_cast<char*>(m);
   // The first page (the field array and the first bytes of input) is used at once: populating
   // it in this call is much cheaper than a page fault (ten times so under a paravirtualised
   // MMU). Kernels before 5.14 refuse the advice, and the page then faults in on first use.
-#ifdef MADV_POPULATE_WRITE
-  (void)::madvise(m, std::min<std::size_t>(total, kFirstPages), MADV_POPULATE_WRITE);
-#endif
+  populate(m, std::min<std::size_t>(total, kFirstPages));
   auto* const fields = reinterpret_cast<http::Field*>(base + fields_at);
   std::uninitialized_value_construct_n(fields, sizes.fields);
   b->fields = {fields, sizes.fields};
@@ -90,7 +120,13 @@ std::unique_ptr<WorkBuffers> make_buffers(const BufferSizes& sizes) {
   poison(base + in_at + sizes.in, path_at - in_at - sizes.in);
   poison(base + path_at + sizes.path_scratch, out_at - path_at - sizes.path_scratch);
   poison(base + out_at + sizes.out, total - out_at - sizes.out);
+  g_blocks.fetch_add(1, std::memory_order_relaxed);
   return b;
+}
+
+BlockStats block_stats() noexcept {
+  return {g_blocks.load(std::memory_order_relaxed), g_mappings.load(std::memory_order_relaxed),
+          g_populated.load(std::memory_order_relaxed)};
 }
 
 BufferPool::BufferPool(const Config& config, std::size_t keep)

@@ -18,13 +18,14 @@
 
 namespace h1::core {
 
-// One piece of output: bytes held by the connection, or a range of an open file.
+// One piece of output: bytes held by the connection, or a range of an open file. Move-only:
+// a file segment owns its handle, and the file closes when the segment is sent or dropped.
 struct Segment {
   enum class Kind : std::uint8_t { bytes, file };
   Kind kind = Kind::bytes;
   const char* data = nullptr;  ///< bytes: start
   std::size_t size = 0;        ///< bytes: count
-  FileHandle file = kNoFile;   ///< file: handle from Files::open
+  FileHandle file{};           ///< file: handle from Files::open
   std::uint64_t offset = 0;    ///< file: first byte to send
   std::uint64_t length = 0;    ///< file: bytes to send
 };
@@ -67,6 +68,18 @@ struct BufferSizes {
 // Maps a block; only the field array's pages are touched (untouched pages cost no RSS).
 // Throws std::bad_alloc.
 [[nodiscard]] std::unique_ptr<WorkBuffers> make_buffers(const BufferSizes& sizes);
+
+// What make_buffers has asked of the kernel so far, in this process (all threads): the
+// evidence that a block is one mapping whose first page is filled in when it is made. Tests
+// check these counts rather than page faults, whose accounting depends on the kernel and
+// the sanitizer, not on this code.
+struct BlockStats {
+  std::size_t blocks = 0;           ///< blocks made
+  std::size_t mappings = 0;         ///< mmap calls
+  std::size_t populated_bytes = 0;  ///< bytes the kernel populated at once (MADV_POPULATE_WRITE
+                                    ///< succeeded; 0 before Linux 5.14)
+};
+[[nodiscard]] BlockStats block_stats() noexcept;
 
 class BufferPool {
  public:

@@ -177,9 +177,7 @@ void Connection::on_sent(std::size_t n, Now now) noexcept {
 }
 
 void Connection::pop_segment() noexcept {
-  Segment& s = segments_[seg_first_];
-  if (s.kind == Segment::Kind::file) files_->close(s.file);
-  s.file = kNoFile;
+  segments_[seg_first_].file.reset();  // a sent file closes at once, not when the batch ends
   ++seg_first_;
 }
 
@@ -359,17 +357,17 @@ Persistence Connection::respond(const http::Request& req, Persistence persistenc
   ResponsePlan plan = plan_response(req, context(now), persistence, room);
   if (plan.head_size == 0 || !stage_inline_body(plan, head_start)) {
     // The head did not fit, or the file shrank after its size went into the head:
-    // the promised response cannot be honoured.
-    if (plan.body.file != kNoFile) files_->close(plan.body.file);
+    // the promised response cannot be honoured (assigning the 500 closes the file).
     persistence = Persistence::close;
     plan = plan_status(500, context(now), persistence, false, room);
   }
+  // Counted before queue_plan, which moves the file handle into a segment.
+  const std::uint64_t bytes = !plan.send_body         ? 0
+                              : plan.inline_size != 0 ? plan.inline_size
+                              : plan.body.file        ? plan.body.length
+                                                      : plan.body.text_size;
   queue_plan(plan, head_start);
   if (config_->access_log != nullptr) {
-    const std::uint64_t bytes = !plan.send_body             ? 0
-                                : plan.inline_size != 0     ? plan.inline_size
-                                : plan.body.file != kNoFile ? plan.body.length
-                                                            : plan.body.text_size;
     config_->access_log->record({req.line.method, req.line.target, plan.status, bytes});
   }
   return persistence;
@@ -382,7 +380,7 @@ void Connection::respond_status(int status, bool head_only, Now now) noexcept {
   }
   const std::size_t head_start = out_used_;
   const std::span<char> room{buf_->out + out_used_, sizes_.out - out_used_};
-  const ResponsePlan plan = plan_status(status, context(now), Persistence::close, head_only, room);
+  ResponsePlan plan = plan_status(status, context(now), Persistence::close, head_only, room);
   queue_plan(plan, head_start);
   if (config_->access_log != nullptr) {
     config_->access_log->record({"-", "-", status, plan.body.text_size});
@@ -395,7 +393,7 @@ void Connection::respond_status(int status, bool head_only, Now now) noexcept {
 bool Connection::stage_inline_body(ResponsePlan& plan, std::size_t head_start) noexcept {
   BodyPlan& body = plan.body;
   const std::size_t at = head_start + plan.head_size;
-  if (!plan.send_body || body.file == kNoFile || body.length > config_->inline_body_max ||
+  if (!plan.send_body || !body.file || body.length > config_->inline_body_max ||
       sizes_.out - at < body.length) {
     return true;
   }
@@ -408,14 +406,15 @@ bool Connection::stage_inline_body(ResponsePlan& plan, std::size_t head_start) n
     got += n;
   }
   if (got < length) return false;
-  files_->close(body.file);
-  body.file = kNoFile;
+  body.file.reset();  // the bytes are staged: the file is done with
   body.text_size = 0;
   plan.inline_size = length;
   return true;
 }
 
-void Connection::queue_plan(const ResponsePlan& plan, std::size_t head_start) noexcept {
+// Takes the plan's file handle, if it sends one; a file with nothing to send closes with the
+// plan.
+void Connection::queue_plan(ResponsePlan& plan, std::size_t head_start) noexcept {
   if (plan.head_size == 0) {
     close_now();  // not even a generated head fits: nothing sane can be sent
     return;
@@ -424,24 +423,21 @@ void Connection::queue_plan(const ResponsePlan& plan, std::size_t head_start) no
   char* const out = buf_->out;
   push_bytes(out + head_start, plan.head_size);
   if (!plan.send_body) return;
-  const BodyPlan& body = plan.body;
-  if (body.file == kNoFile) {
+  BodyPlan& body = plan.body;
+  if (!body.file) {
     if (plan.inline_size == 0) std::memcpy(out + out_used_, body.text, body.text_size);
     const std::size_t n = plan.inline_size == 0 ? body.text_size : plan.inline_size;
     push_bytes(out + out_used_, n);
     out_used_ += n;
     return;
   }
-  if (body.length == 0) {
-    files_->close(body.file);
-    return;
-  }
+  if (body.length == 0) return;
   Segment seg;
   seg.kind = Segment::Kind::file;
-  seg.file = body.file;
+  seg.file = std::move(body.file);
   seg.offset = body.offset;
   seg.length = body.length;
-  segments_.push_back(seg);
+  segments_.push_back(std::move(seg));
 }
 
 void Connection::push_bytes(const char* data, std::size_t size) noexcept {
@@ -456,7 +452,7 @@ void Connection::push_bytes(const char* data, std::size_t size) noexcept {
   Segment s;
   s.data = data;
   s.size = size;
-  segments_.push_back(s);
+  segments_.push_back(std::move(s));
 }
 
 void Connection::start_closing() noexcept {
@@ -471,10 +467,8 @@ void Connection::close_now() noexcept {
   deadline_ = TimePoint::max();
 }
 
+// Dropping the unsent segments closes their files.
 void Connection::release_segments() noexcept {
-  for (std::size_t i = seg_first_; i < segments_.size(); ++i) {
-    if (segments_[i].kind == Segment::Kind::file) files_->close(segments_[i].file);
-  }
   segments_.clear();
   seg_first_ = 0;
   out_used_ = 0;

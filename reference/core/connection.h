@@ -89,7 +89,7 @@ class Connection {
   bool step_body() noexcept;
   Persistence respond(const http::Request& req, Persistence persistence, Now now) noexcept;
   void respond_status(int status, bool head_only, Now now) noexcept;
-  void queue_plan(const ResponsePlan& plan, std::size_t head_start) noexcept;
+  void queue_plan(ResponsePlan& plan, std::size_t head_start) noexcept;
   bool stage_inline_body(ResponsePlan& plan, std::size_t head_start) noexcept;
   void push_bytes(const char* data, std::size_t size) noexcept;
   void pop_segment() noexcept;

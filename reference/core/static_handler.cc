@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "http/etag.h"
 #include "http/http_date.h"
@@ -140,21 +141,16 @@ ResponsePlan generated(int status, const HandlerContext& ctx, Persistence persis
   return plan;
 }
 
-struct Document {
-  FileHandle handle = kNoFile;
-  FileInfo info{};
-  std::string_view path;  // normalised, for the media type
-};
-
 void representation_fields(HeadWriter& w, const Validators& v) {
   w.field("Last-Modified", v.modified_view());
   if (v.etag_size != 0) w.field("ETag", v.etag_view());
   w.field("Accept-Ranges", "bytes");
 }
 
-// 200, 206, 304, 412 or 416 for an open regular file.
+// 200, 206, 304, 412 or 416 for an open regular file; path is the normalised one, for the
+// media type. The plan takes doc's handle only when it sends a body from the file.
 ResponsePlan serve_file(const Request& req, const HandlerContext& ctx, Persistence persistence,
-                        const Document& doc, std::span<char> out) {
+                        OpenResult& doc, std::string_view path, std::span<char> out) {
   const bool head = req.line.method == "HEAD";
   const Validators v = validators_for(doc.info);
   ResponsePlan plan;
@@ -177,8 +173,7 @@ ResponsePlan serve_file(const Request& req, const HandlerContext& ctx, Persisten
   }
   HeadWriter w(out);
   begin_head(w, plan.status, ctx);
-  if (plan.status != 304) w.field("Content-Type", http::media_type_for(doc.path));
-  plan.body.file = doc.handle;
+  if (plan.status != 304) w.field("Content-Type", http::media_type_for(path));
   plan.body.offset = 0;
   plan.body.length = doc.info.size;
   if (plan.status == 206) {
@@ -195,6 +190,11 @@ ResponsePlan serve_file(const Request& req, const HandlerContext& ctx, Persisten
   representation_fields(w, v);
   end_head(w, persistence, plan);
   plan.send_body = !head && plan.status != 304;
+  if (plan.send_body) {
+    plan.body.file = std::move(doc.handle);
+  } else {
+    plan.body.length = 0;
+  }
   return plan;
 }
 
@@ -254,22 +254,16 @@ ResponsePlan serve_path(const Request& req, const HandlerContext& ctx, Persisten
     len += kIndex.size();
   }
   const std::string_view path(scratch.data(), len);
-  const OpenResult opened = ctx.files->open(path.substr(1));
+  // Whatever the plan does not take is closed when `opened` goes, at the end of this call.
+  OpenResult opened = ctx.files->open(path.substr(1));
   if (opened.status != OpenStatus::ok) {
     return generated(status_for_open(opened.status), ctx, persistence, head, {}, out);
   }
   if (opened.info.directory) {
-    ctx.files->close(opened.handle);
     if (wants_index) return generated(404, ctx, persistence, head, {}, out);
     return redirect_to_directory(raw_path, query, ctx, persistence, head, out);
   }
-  ResponsePlan plan = serve_file(req, ctx, persistence, {opened.handle, opened.info, path}, out);
-  if (plan.body.file == kNoFile || !plan.send_body) {
-    ctx.files->close(opened.handle);
-    plan.body.file = kNoFile;
-    plan.body.length = plan.send_body ? plan.body.length : 0;
-  }
-  return plan;
+  return serve_file(req, ctx, persistence, opened, path, out);
 }
 
 }  // namespace

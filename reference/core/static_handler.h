@@ -13,12 +13,13 @@
 
 namespace h1::core {
 
-// What follows the head. A file handle, when set, belongs to the caller afterwards.
+// What follows the head. A file handle, when set, belongs to the caller afterwards (it
+// closes the file when the plan, or whatever the file moved to, goes).
 struct BodyPlan {
-  FileHandle file = kNoFile;  ///< a document range to send
+  FileHandle file{};  ///< a document range to send
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
-  char text[48] = {};  ///< a generated body (error pages), when file is kNoFile
+  char text[48] = {};  ///< a generated body (error pages), when there is no file
   std::size_t text_size = 0;
 };
 

@@ -8,12 +8,12 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <utility>
 
 namespace h1::io {
 
 namespace {
 
-using core::OpenResult;
 using core::OpenStatus;
 
 // Flags for a document. O_NONBLOCK makes opening a FIFO return at once instead of
@@ -48,20 +48,23 @@ OpenStatus status_for_errno(int err) noexcept {
   }
 }
 
+// A failure: no descriptor.
+Beneath failed(OpenStatus status) noexcept { return {status, {}, {}}; }
+
 // Takes ownership of an open descriptor and keeps it only if it is a regular file or a
 // directory: FIFOs, devices and sockets are never served.
-OpenResult classify(int raw_fd) noexcept {
+Beneath classify(int raw_fd) noexcept {
   unique_fd fd(raw_fd);
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return {OpenStatus::error, core::kNoFile, {}};
+  if (::fstat(fd.get(), &st) != 0) return failed(OpenStatus::error);
   const bool dir = S_ISDIR(st.st_mode);
-  if (!dir && !S_ISREG(st.st_mode)) return {OpenStatus::forbidden, core::kNoFile, {}};
+  if (!dir && !S_ISREG(st.st_mode)) return failed(OpenStatus::forbidden);
   core::FileInfo info;
   info.size = static_cast<std::uint64_t>(st.st_size);
   info.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
                   static_cast<std::int64_t>(st.st_mtim.tv_nsec);
   info.directory = dir;
-  return {OpenStatus::ok, fd.release(), info};
+  return {OpenStatus::ok, std::move(fd), info};
 }
 
 int openat_retry(int dir, const char* name, int flags) noexcept {
@@ -86,9 +89,9 @@ OpenStatus component_failure(int dir, const char* name, int err) noexcept {
 
 }  // namespace
 
-OpenResult open_beneath(int root_fd, std::string_view rel, bool* unsupported) noexcept {
+Beneath open_beneath(int root_fd, std::string_view rel, bool* unsupported) noexcept {
   char path[PATH_MAX];
-  if (!to_c_path(rel, path)) return {OpenStatus::not_found, core::kNoFile, {}};
+  if (!to_c_path(rel, path)) return failed(OpenStatus::not_found);
   open_how how{};
   how.flags = static_cast<std::uint64_t>(kDocumentFlags);
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
@@ -99,17 +102,16 @@ OpenResult open_beneath(int root_fd, std::string_view rel, bool* unsupported) no
   if (fd < 0) {
     const int err = errno;
     if (unsupported != nullptr) *unsupported = (err == ENOSYS || err == EPERM);
-    return {status_for_errno(err), core::kNoFile, {}};
+    return failed(status_for_errno(err));
   }
   if (unsupported != nullptr) *unsupported = false;
   return classify(static_cast<int>(fd));
 }
 
-OpenResult open_beneath_walk(int root_fd, std::string_view rel) noexcept {
-  constexpr OpenResult kForbidden{OpenStatus::forbidden, core::kNoFile, {}};
-  if (!rel.empty() && rel.front() == '/') return kForbidden;
+Beneath open_beneath_walk(int root_fd, std::string_view rel) noexcept {
+  if (!rel.empty() && rel.front() == '/') return failed(OpenStatus::forbidden);
   char path[PATH_MAX];
-  if (!to_c_path(rel, path)) return {OpenStatus::not_found, core::kNoFile, {}};
+  if (!to_c_path(rel, path)) return failed(OpenStatus::not_found);
 
   unique_fd held;  // the directory entered so far; the root itself is borrowed
   int dir = root_fd;
@@ -117,20 +119,20 @@ OpenResult open_beneath_walk(int root_fd, std::string_view rel) noexcept {
   for (;;) {
     char* slash = std::strchr(name, '/');
     if (slash != nullptr) *slash = '\0';
-    if (std::strcmp(name, "..") == 0) return kForbidden;
+    if (std::strcmp(name, "..") == 0) return failed(OpenStatus::forbidden);
     const bool last = (slash == nullptr);
     const bool skip = (name[0] == '\0' || std::strcmp(name, ".") == 0);
     if (last) {
       const char* final_name = skip ? "." : name;
       const int fd = openat_retry(dir, final_name, kDocumentFlags | O_NOFOLLOW);
-      if (fd < 0) return {status_for_errno(errno), core::kNoFile, {}};
+      if (fd < 0) return failed(status_for_errno(errno));
       return classify(fd);
     }
     if (!skip) {
       // O_PATH needs only search permission, as ordinary path resolution does; with
       // O_NOFOLLOW a symlink here fails with ENOTDIR instead of being entered.
       const int fd = openat_retry(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0) return {component_failure(dir, name, errno), core::kNoFile, {}};
+      if (fd < 0) return failed(component_failure(dir, name, errno));
       held.reset(fd);
       dir = fd;
     }
@@ -146,7 +148,7 @@ SetupResult<std::unique_ptr<DocRoot>> DocRoot::create(const std::string& path, R
   // Probe by opening the root itself for reading: this proves it is readable and tells
   // whether openat2 works here (ENOSYS on old kernels, EPERM under some seccomp filters).
   bool use_openat2 = false;
-  OpenResult probe{};
+  Beneath probe{};
   if (resolver == Resolver::automatic) {
     bool unsupported = false;
     probe = open_beneath(root.get(), "", &unsupported);
@@ -156,24 +158,25 @@ SetupResult<std::unique_ptr<DocRoot>> DocRoot::create(const std::string& path, R
   if (probe.status != OpenStatus::ok) {
     return Result::fail("root '" + path + "' is not readable");
   }
-  unique_fd probe_fd(probe.handle);  // closes it
   return Result::ok(std::unique_ptr<DocRoot>(new DocRoot(std::move(root), use_openat2)));
 }
 
-OpenResult DocRoot::open(std::string_view relative_path) noexcept {
-  return use_openat2_ ? open_beneath(root_.get(), relative_path)
-                      : open_beneath_walk(root_.get(), relative_path);
+core::OpenResult DocRoot::open(std::string_view relative_path) noexcept {
+  Beneath b = use_openat2_ ? open_beneath(root_.get(), relative_path)
+                           : open_beneath_walk(root_.get(), relative_path);
+  if (b.status != OpenStatus::ok) return {b.status, {}, {}};
+  return {OpenStatus::ok, adopt(b.fd.release()), b.info};
 }
 
-std::size_t DocRoot::read(core::FileHandle file, std::uint64_t offset,
+std::size_t DocRoot::read(const core::FileHandle& file, std::uint64_t offset,
                           std::span<char> dst) noexcept {
   ssize_t n;
   do {
-    n = ::pread(file, dst.data(), dst.size(), static_cast<off_t>(offset));
+    n = ::pread(file.get(), dst.data(), dst.size(), static_cast<off_t>(offset));
   } while (n < 0 && errno == EINTR);
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
-void DocRoot::close(core::FileHandle file) noexcept { unique_fd(file).reset(); }
+void DocRoot::release(core::FileHandle::Id fd) noexcept { unique_fd(fd).reset(); }
 
 }  // namespace h1::io

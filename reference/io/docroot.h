@@ -16,15 +16,23 @@
 
 namespace h1::io {
 
+// What the resolvers below found: an open descriptor (owned) exactly when status is ok.
+// DocRoot::open turns it into a core::OpenResult whose handle closes through the DocRoot.
+struct Beneath {
+  core::OpenStatus status = core::OpenStatus::not_found;
+  unique_fd fd;
+  core::FileInfo info{};
+};
+
 // Opens rel beneath root_fd with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS).
 // Symlinks are followed only while they stay beneath the root. Sets *unsupported (if
 // given) when the call failed with ENOSYS (old kernel) or EPERM (a seccomp filter).
-[[nodiscard]] core::OpenResult open_beneath(int root_fd, std::string_view rel,
-                                            bool* unsupported = nullptr) noexcept;
+[[nodiscard]] Beneath open_beneath(int root_fd, std::string_view rel,
+                                   bool* unsupported = nullptr) noexcept;
 
 // The fallback: opens rel beneath root_fd one component at a time with O_NOFOLLOW,
 // refusing "..", absolute paths and any symlink, even one that stays inside.
-[[nodiscard]] core::OpenResult open_beneath_walk(int root_fd, std::string_view rel) noexcept;
+[[nodiscard]] Beneath open_beneath_walk(int root_fd, std::string_view rel) noexcept;
 
 class DocRoot final : public core::Files {
  public:
@@ -35,12 +43,12 @@ class DocRoot final : public core::Files {
   static SetupResult<std::unique_ptr<DocRoot>> create(const std::string& path,
                                                       Resolver resolver = Resolver::automatic);
 
-  // See core::Files. Only regular files and directories are ever ok; thread-safe.
+  // See core::Files. Only regular files and directories are ever ok; thread-safe. A
+  // handle's id is its descriptor (the models sendfile from it).
   [[nodiscard]] core::OpenResult open(std::string_view relative_path) noexcept override;
   // pread: safe to share one handle between threads, no file position involved.
-  [[nodiscard]] std::size_t read(core::FileHandle file, std::uint64_t offset,
+  [[nodiscard]] std::size_t read(const core::FileHandle& file, std::uint64_t offset,
                                  std::span<char> dst) noexcept override;
-  void close(core::FileHandle file) noexcept override;
 
   // Whether lookups use openat2 (false: the checked walk).
   [[nodiscard]] bool uses_openat2() const noexcept { return use_openat2_; }
@@ -48,6 +56,9 @@ class DocRoot final : public core::Files {
  private:
   DocRoot(unique_fd root, bool use_openat2) noexcept
       : root_(std::move(root)), use_openat2_(use_openat2) {}
+
+  // Closes the descriptor with unique_fd.
+  void release(core::FileHandle::Id fd) noexcept override;
 
   unique_fd root_;  // O_PATH | O_DIRECTORY
   bool use_openat2_;

@@ -36,7 +36,7 @@ class FileCache final : public core::Files {
   };
 
   FileCache(core::Files& inner, Options options) noexcept;
-  // Closes every descriptor it holds; the handles it gave out must be closed already.
+  // Closes every descriptor it holds; the handles it gave out must be gone already.
   ~FileCache() override;
   FileCache(const FileCache&) = delete;
   FileCache& operator=(const FileCache&) = delete;
@@ -45,10 +45,12 @@ class FileCache final : public core::Files {
   // nobody uses are closed (at most once per ttl, so that a turn stays cheap).
   void tick(core::TimePoint now) noexcept;
 
+  // A kept file's handle is the cache's own, a shared reference to the entry; a file that is
+  // not kept (ttl 0, the cache full, a failed copy) comes back with the inner handle itself,
+  // which closes straight through the inner Files.
   [[nodiscard]] core::OpenResult open(std::string_view relative_path) noexcept override;
-  [[nodiscard]] std::size_t read(core::FileHandle file, std::uint64_t offset,
+  [[nodiscard]] std::size_t read(const core::FileHandle& file, std::uint64_t offset,
                                  std::span<char> dst) noexcept override;
-  void close(core::FileHandle file) noexcept override;
 
   [[nodiscard]] Stats stats() const noexcept { return stats_; }
   // Descriptors the cache holds open (listed or still in use).
@@ -63,9 +65,12 @@ class FileCache final : public core::Files {
     }
   };
 
-  core::OpenResult remember(std::string_view path, const core::OpenResult& opened) noexcept;
+  // A user's handle to a kept entry ends: the entry goes with its last user once unlisted.
+  void release(core::FileHandle::Id id) noexcept override;
+  core::OpenResult remember(std::string_view path, core::OpenResult opened) noexcept;
+  [[nodiscard]] core::OpenResult share(Entry& e) noexcept;
   void unlist(Entry& e) noexcept;
-  void release(Entry& e) noexcept;
+  void drop(Entry& e) noexcept;
   void sweep() noexcept;
 
   core::Files* inner_;
@@ -74,7 +79,7 @@ class FileCache final : public core::Files {
   core::TimePoint next_sweep_{};
   Stats stats_{};
   std::unordered_map<std::string, Entry*, PathHash, std::equal_to<>> by_path_;
-  std::unordered_map<core::FileHandle, std::unique_ptr<Entry>> by_handle_;
+  std::unordered_map<core::FileHandle::Id, std::unique_ptr<Entry>> by_handle_;  // by inner id
 };
 
 }  // namespace h1::io

@@ -69,7 +69,7 @@ WriteOutcome write_file(core::Connection& conn, int sock, const core::Segment& s
   }
   std::uint64_t offset = seg.offset;
   const std::uint64_t length = std::min<std::uint64_t>(seg.length, budget);
-  const io::IoResult r = io::send_file(sock, seg.file, offset, length);
+  const io::IoResult r = io::send_file(sock, seg.file.get(), offset, length);
   switch (r.status) {
     case io::IoStatus::ok:
       budget -= std::min(budget, r.count);

@@ -32,6 +32,7 @@ struct ServeOptions {
   std::string access_log;                      ///< empty: none; "-": stdout
   bool quiet = false;                          ///< no informational output
   bool help = false;                           ///< print usage and exit
+  bool version = false;                        ///< print the version and exit
 };
 
 // What the executable provides to a model. The documents must come from a DocRoot:

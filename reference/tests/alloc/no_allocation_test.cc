@@ -9,9 +9,9 @@
 #include <string>
 
 #include "core/connection.h"
-#include "core/memory_files.h"
 #include "http/chunked_decoder.h"
 #include "http/request_parser.h"
+#include "tests/support/memory_files.h"
 
 namespace {
 std::atomic<long> g_allocations{0};
@@ -90,7 +90,7 @@ TEST_CASE("decoding chunked bodies allocates nothing", "[allocation]") {
 // Serves 200 rounds of four pipelined requests (a 100 KB range among them) and counts the
 // allocations after the first round.
 static void check_serving_allocates_nothing(core::BufferPool* pool) {
-  core::MemoryFiles files;
+  support::MemoryFiles files;
   files.add("index.html", "<h1>hi</h1>");
   files.add("big.bin", std::string(200'000, 'b'));
   core::Config config;

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/memory_files.h"
+#include "tests/support/memory_files.h"
 
 using namespace h1::core;
+using h1::support::MemoryFiles;
 using namespace std::chrono_literals;
 
 namespace {
@@ -496,7 +497,9 @@ TEST_CASE("a file that shrinks mid-send closes without extra bytes", "[connectio
 TEST_CASE("a small file that shrinks before staging gets 500 and close", "[connection]") {
   struct Shrinking : MemoryFiles {
     // Reports end of file at once: the file emptied after open() sized it.
-    std::size_t read(FileHandle, std::uint64_t, std::span<char>) noexcept override { return 0; }
+    std::size_t read(const FileHandle&, std::uint64_t, std::span<char>) noexcept override {
+      return 0;
+    }
   };
   Shrinking files;
   files.add("a.txt", "alpha\n");

@@ -23,10 +23,10 @@ using std::chrono::milliseconds;
 
 const std::string kHtml = H1_HTML_ROOT;
 
+// html/ served by `model`, then extra.
 std::vector<std::string> model_args(const std::string& model, std::vector<std::string> extra) {
-  std::vector<std::string> args = {"--root", kHtml, "--port", "0", "--model", model, "--quiet"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
+  extra.insert(extra.begin(), {"--model", model});
+  return server_args(kHtml, extra);
 }
 
 struct Child {
@@ -58,9 +58,9 @@ std::vector<Child> children_of(pid_t parent) {
   return out;
 }
 
-// Polls children_of(parent) until it has `count` entries, none a zombie, for up to 3 s.
+// Polls children_of(parent) until it has `count` entries, none a zombie, for up to kPatience.
 bool settles_to(pid_t parent, std::size_t count) {
-  for (int i = 0; i < 60; ++i) {
+  for (auto i = kPatience / milliseconds(50); i > 0; --i) {
     const std::vector<Child> kids = children_of(parent);
     bool zombie = false;
     for (const Child& k : kids) zombie = zombie || k.state == 'Z';
@@ -89,10 +89,10 @@ TEST_CASE("every model stops on SIGTERM with status 0, closing idle connections"
   RawClient idle(server.port());
   idle.send(request("GET", "/notes.txt"));
   CHECK(idle.read_response().status == 200);
-  const ExitInfo e = server.stop(SIGTERM, milliseconds(5000));
+  const ExitInfo e = server.stop(SIGTERM, kPatience);
   CHECK(e.exited);
   CHECK(e.status == 0);
-  CHECK(idle.peer_closes(milliseconds(1000)));
+  CHECK(idle.peer_closes(kPatience));
 }
 
 TEST_CASE("every model finishes a response in flight after SIGTERM", "[integration][models]") {
@@ -109,18 +109,22 @@ TEST_CASE("every model finishes a response in flight after SIGTERM", "[integrati
     REQUIRE(fd);
     REQUIRE(::ftruncate(fd.get(), static_cast<off_t>(kSize)) == 0);
   }
-  ServerProcess server({"--root", dir, "--port", "0", "--model", model, "--quiet"});
-  RawClient c(server.port(), std::chrono::seconds(5), 16 * 1024);
+  ServerProcess server(server_args(dir, {"--model", model}));
+  RawClient c(server.port(), kPatience, 16 * 1024);
   c.send(request("GET", "/huge.bin"));
-  std::this_thread::sleep_for(milliseconds(200));
+  // The signal comes once the response has begun (its first bytes are here), however long
+  // the server took to get there; none of it is read yet.
+  REQUIRE(c.wait_for_bytes());
   server.signal(SIGTERM);
+  // A server that dropped the response would be gone by now; one that drains cannot be,
+  // since the client has not read what does not fit the socket buffers.
   std::this_thread::sleep_for(milliseconds(200));
   CHECK(server.alive());  // still draining
   const Response r = c.read_response();
   CHECK(r.status == 200);
   CHECK(r.body.size() == kSize);
   CHECK(r.body.find_first_not_of('\0') == std::string::npos);
-  const ExitInfo e = server.wait();
+  const ExitInfo e = server.wait(kPatience);
   CHECK(e.exited);
   CHECK(e.status == 0);
   ::unlink(file.c_str());
@@ -141,7 +145,7 @@ TEST_CASE("every model applies the header and idle timeouts", "[integration][mod
     RawClient c(server.port());
     c.send(request("GET", "/notes.txt"));
     CHECK(c.read_response().status == 200);
-    CHECK(c.peer_closes(milliseconds(3000)));
+    CHECK(c.peer_closes(kPatience));  // the 0.5 s idle timeout, with room for a slow machine
   }
   CHECK(server.alive());
 }
@@ -154,7 +158,7 @@ TEST_CASE("the fork model reaps every child and leaves none behind", "[integrati
     RawClient c(server.port());
     c.send(request("GET", "/notes.txt", "Connection: close\r\n"));
     REQUIRE(c.read_response().status == 200);
-    CHECK(c.peer_closes(milliseconds(2000)));
+    CHECK(c.peer_closes(kPatience));
   }
   CHECK(settles_to(server.pid(), 0));
   // Three kept-alive connections are three live children...
@@ -168,14 +172,14 @@ TEST_CASE("the fork model reaps every child and leaves none behind", "[integrati
   std::vector<pid_t> kids;
   for (const Child& k : children_of(server.pid())) kids.push_back(k.pid);
   // ...that a graceful stop ends and reaps before the parent exits.
-  const ExitInfo e = server.stop(SIGTERM, milliseconds(5000));
+  const ExitInfo e = server.stop(SIGTERM, kPatience);
   CHECK(e.exited);
   CHECK(e.status == 0);
   for (const pid_t k : kids) {
     INFO("child " << k);
     CHECK_FALSE(process_exists(k));
   }
-  for (auto& c : held) CHECK(c->peer_closes(milliseconds(1000)));
+  for (auto& c : held) CHECK(c->peer_closes(kPatience));
 }
 
 TEST_CASE("the threads and fork models cap their workers and serve the next one later",
@@ -188,12 +192,14 @@ TEST_CASE("the threads and fork models cap their workers and serve the next one 
     c->send(request("GET", "/notes.txt"));
     REQUIRE(c->read_response().status == 200);
   }
-  // The third waits in the backlog: no answer while both workers are busy...
+  // The third waits in the backlog: no answer while both workers are busy (0.7 s of silence
+  // proves little on a slow machine, but a slow machine can only make this pass)...
   RawClient third(server.port(), milliseconds(700));
   third.send(request("GET", "/notes.txt"));
   CHECK_FALSE(answered(third));
-  // ...and its answer once one of them is gone.
+  // ...and its answer once one of them is gone, however long the server takes to notice.
   a.close();
+  third.set_timeout(kPatience);
   CHECK(answered(third));
   CHECK(server.alive());
 }

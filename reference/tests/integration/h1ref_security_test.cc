@@ -72,7 +72,7 @@ std::string get_closing(std::string_view target) {
 
 TEST_CASE("symlinks out of the root are refused", "[integration][security]") {
   Jail jail;
-  ServerProcess server({"--root", jail.root(), "--port", "0", "--workers", "1", "--quiet"});
+  ServerProcess server(server_args(jail.root(), {"--workers", "1"}));
   for (const char* target : {"/rel_link", "/abs_link", "/up/secret.txt", "/up/root/index.html"}) {
     INFO(target);
     const std::string answer = exchange(server.port(), get_closing(target));
@@ -89,7 +89,7 @@ TEST_CASE("symlinks out of the root are refused", "[integration][security]") {
 
 TEST_CASE("traversal spellings never reach outside the root", "[integration][security]") {
   Jail jail;
-  ServerProcess server({"--root", jail.root(), "--port", "0", "--workers", "1", "--quiet"});
+  ServerProcess server(server_args(jail.root(), {"--workers", "1"}));
   const std::vector<std::string> targets = {
       "/../secret.txt",
       "/sub/../../secret.txt",
@@ -138,7 +138,7 @@ int status_of(const std::string& answer) {
 
 TEST_CASE("symlinked directories that lead out are refused", "[integration][security]") {
   Jail jail;
-  ServerProcess server({"--root", jail.root(), "--port", "0", "--workers", "1", "--quiet"});
+  ServerProcess server(server_args(jail.root(), {"--workers", "1"}));
   for (const char* target : {"/out_dir/secret.txt", "/out_dir_abs/secret.txt", "/out_dir/",
                              "/out_dir", "/sub_alias/../out_dir/secret.txt"}) {
     INFO(target);
@@ -155,7 +155,7 @@ TEST_CASE("symlinked directories that lead out are refused", "[integration][secu
 
 TEST_CASE("dotfiles are 404, however the dot is spelled", "[integration][security]") {
   Jail jail;
-  ServerProcess server({"--root", jail.root(), "--port", "0", "--workers", "1", "--quiet"});
+  ServerProcess server(server_args(jail.root(), {"--workers", "1"}));
   for (const char* target :
        {"/.git/config", "/.git/", "/.git", "/.env", "/sub/.hidden", "/%2egit/config", "/%2Eenv",
         "/sub/%2ehidden", "/sub/../.env", "/.git/../.env"}) {
@@ -170,7 +170,7 @@ TEST_CASE("dotfiles are 404, however the dot is spelled", "[integration][securit
 
 TEST_CASE("a directory without an index is never listed", "[integration][security]") {
   Jail jail;
-  ServerProcess server({"--root", jail.root(), "--port", "0", "--workers", "1", "--quiet"});
+  ServerProcess server(server_args(jail.root(), {"--workers", "1"}));
   for (const char* target : {"/nolist/", "/nolist", "/nolist/?C=N;O=D"}) {
     INFO(target);
     const std::string answer = exchange(server.port(), get_closing(target));
@@ -201,7 +201,7 @@ void check_head_is_clean(const std::string& answer) {
 
 TEST_CASE("no request byte reaches a response header unescaped", "[integration][security]") {
   Jail jail;
-  ServerProcess server({"--root", jail.root(), "--port", "0", "--workers", "1", "--quiet"});
+  ServerProcess server(server_args(jail.root(), {"--workers", "1"}));
   // The directory "inj\r\nSet-Cookie: h1=1" exists: a server that decodes the target and
   // redirects to the directory with its slash would write the CR LF into Location.
   const std::vector<std::string> targets = {
@@ -231,7 +231,7 @@ TEST_CASE("no request byte reaches a response header unescaped", "[integration][
 
 TEST_CASE("h1ref binds 127.0.0.1 unless --host says otherwise", "[integration][security]") {
   Jail jail;
-  ServerProcess server({"--root", jail.root(), "--port", "0", "--workers", "1", "--quiet"});
+  ServerProcess server(server_args(jail.root(), {"--workers", "1"}));
   CHECK(server.listening_line().find("http://127.0.0.1:") != std::string::npos);
   // The listening socket itself, as the kernel reports it: local address 127.0.0.1.
   std::ifstream tcp("/proc/" + std::to_string(server.pid()) + "/net/tcp");

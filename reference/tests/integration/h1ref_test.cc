@@ -13,9 +13,7 @@ using std::chrono::milliseconds;
 
 const std::string kHtml = H1_HTML_ROOT;
 
-std::vector<std::string> html_args() {
-  return {"--root", kHtml, "--port", "0", "--workers", "1", "--quiet"};
-}
+std::vector<std::string> html_args() { return server_args(kHtml, {"--workers", "1"}); }
 
 // The fields that must not differ between two answers for the same document.
 void check_same_representation(const Response& a, const Response& b) {
@@ -126,7 +124,7 @@ TEST_CASE("Connection: close ends the connection after the response", "[integrat
   const Response r = c.read_response();
   CHECK(r.status == 200);
   CHECK(r.field("connection").value_or("").find("close") != std::string::npos);
-  CHECK(c.peer_closes(milliseconds(3000)));
+  CHECK(c.peer_closes(kPatience));
 }
 
 TEST_CASE("a client that vanishes mid-request does not hurt the server", "[integration]") {
@@ -160,7 +158,7 @@ TEST_CASE("a request fed one byte at a time gets the same response", "[integrati
 }
 
 TEST_CASE("several workers share one port", "[integration]") {
-  ServerProcess server({"--root", kHtml, "--port", "0", "--workers", "3", "--quiet"});
+  ServerProcess server(server_args(kHtml, {"--workers", "3"}));
   std::vector<RawClient> clients;
   for (int i = 0; i < 12; ++i) clients.emplace_back(server.port());
   for (RawClient& c : clients) c.send(request("GET", "/notes.txt"));

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <cctype>
 #include <cerrno>
@@ -27,7 +28,7 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-void set_timeout(int fd, int option, std::chrono::milliseconds t) {
+void set_socket_timeout(int fd, int option, std::chrono::milliseconds t) {
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(t.count() / 1000);
   tv.tv_usec = static_cast<suseconds_t>((t.count() % 1000) * 1000);
@@ -70,8 +71,8 @@ RawClient::RawClient(std::uint16_t port, std::chrono::milliseconds timeout, int 
     : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
   if (!fd_) throw std::runtime_error("socket failed");
   if (rcvbuf > 0) ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  set_timeout(fd_.get(), SO_RCVTIMEO, timeout);
-  set_timeout(fd_.get(), SO_SNDTIMEO, timeout);
+  set_socket_timeout(fd_.get(), SO_RCVTIMEO, timeout);
+  set_socket_timeout(fd_.get(), SO_SNDTIMEO, timeout);
   const int one = 1;
   ::setsockopt(fd_.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   sockaddr_in addr{};
@@ -81,6 +82,22 @@ RawClient::RawClient(std::uint16_t port, std::chrono::milliseconds timeout, int 
   if (::connect(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     throw std::runtime_error("connect failed");
   }
+}
+
+void RawClient::set_timeout(std::chrono::milliseconds timeout) {
+  set_socket_timeout(fd_.get(), SO_RCVTIMEO, timeout);
+  set_socket_timeout(fd_.get(), SO_SNDTIMEO, timeout);
+}
+
+bool RawClient::wait_for_bytes(std::chrono::milliseconds timeout) {
+  if (!buffer_.empty()) return true;
+  pollfd p{fd_.get(), POLLIN, 0};
+  int n;
+  do {
+    n = ::poll(&p, 1, static_cast<int>(timeout.count()));
+  } while (n < 0 && errno == EINTR);
+  char c;
+  return n > 0 && ::recv(fd_.get(), &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1;
 }
 
 void RawClient::send(std::string_view bytes) {
@@ -176,7 +193,7 @@ std::string RawClient::read_to_close() {
 }
 
 bool RawClient::peer_closes(std::chrono::milliseconds timeout) {
-  set_timeout(fd_.get(), SO_RCVTIMEO, timeout);
+  set_socket_timeout(fd_.get(), SO_RCVTIMEO, timeout);
   try {
     return !fill();
   } catch (const std::runtime_error&) {

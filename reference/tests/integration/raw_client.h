@@ -14,6 +14,11 @@
 
 namespace h1::integration {
 
+// How long a test waits for something that should happen at once, or after a timeout the
+// test itself set well below this: a bound for a test that would otherwise hang, never the
+// thing measured, so it is generous (a loaded machine, a sanitizer build).
+inline constexpr std::chrono::milliseconds kPatience{10'000};
+
 struct Response {
   int status = 0;
   std::string head;  ///< status line and fields, through the empty line
@@ -29,8 +34,14 @@ class RawClient {
   // Connects to 127.0.0.1:port; reads and writes give up after timeout. A non-zero
   // rcvbuf shrinks the receive buffer before connecting, so that a large response
   // stays in flight on the server side until it is read.
-  explicit RawClient(std::uint16_t port,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(5), int rcvbuf = 0);
+  explicit RawClient(std::uint16_t port, std::chrono::milliseconds timeout = kPatience,
+                     int rcvbuf = 0);
+
+  // Changes the timeout of reads and writes from now on.
+  void set_timeout(std::chrono::milliseconds timeout);
+  // Waits until at least one byte of the response has arrived (without consuming it); false
+  // if none came within timeout.
+  [[nodiscard]] bool wait_for_bytes(std::chrono::milliseconds timeout = kPatience);
 
   // Sends all of bytes.
   void send(std::string_view bytes);

@@ -133,6 +133,13 @@ std::string read_line(int fd, Clock::time_point deadline) {
 
 }  // namespace
 
+std::vector<std::string> server_args(const std::string& root,
+                                     const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"--root", root, "--port", "0", "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
 Finished run_h1ref(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   io::unique_fd out = temp_file();
   io::unique_fd err = temp_file();
@@ -150,7 +157,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args) {
   pid_ = spawn(args, out.write.get(), stderr_.get());
   out.write.reset();
   stdout_ = std::move(out.read);
-  line_ = read_line(stdout_.get(), Clock::now() + std::chrono::seconds(5));
+  line_ = read_line(stdout_.get(), Clock::now() + std::chrono::seconds(10));
   const std::string prefix = "listening on http://127.0.0.1:";
   if (line_.rfind(prefix, 0) == 0) {
     port_ = static_cast<std::uint16_t>(std::atoi(line_.c_str() + prefix.size()));

@@ -26,14 +26,21 @@ struct Finished {
   std::string err;
 };
 
+// The command line of a test server: root on a free port (--port 0; ServerProcess reads the
+// port back), no informational output, then extra (later flags win, so extra may override).
+[[nodiscard]] std::vector<std::string> server_args(const std::string& root,
+                                                   const std::vector<std::string>& extra = {});
+
 // Runs h1ref with args until it exits (SIGKILL after timeout) and captures its output.
 Finished run_h1ref(const std::vector<std::string>& args,
                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+// The one way the C++ tests start a server: every test that needs a running h1ref uses this,
+// none spawns its own.
 class ServerProcess {
  public:
-  // Starts h1ref with args and waits (at most 5 s) for its "listening on" line; throws
-  // std::runtime_error with its stderr if it never comes.
+  // Starts h1ref with args and waits (at most 10 s) for its "listening on" line, which
+  // gives the port; throws std::runtime_error with its stderr if it never comes.
   explicit ServerProcess(const std::vector<std::string>& args);
   // Stops the server if still running: SIGTERM, then SIGKILL after 5 s.
   ~ServerProcess();

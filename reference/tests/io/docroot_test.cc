@@ -35,19 +35,12 @@ struct Fixture {
   }
 };
 
-// Keeps whatever handle a result holds from leaking.
-struct Held {
-  OpenResult r;
-  explicit Held(OpenResult res) : r(res) {}
-  ~Held() { unique_fd closer(r.handle); }
-};
+using Opener = Beneath (*)(int, std::string_view);
 
-using Opener = OpenResult (*)(int, std::string_view);
+Beneath via_openat2(int root, std::string_view rel) { return open_beneath(root, rel); }
+Beneath via_walk(int root, std::string_view rel) { return open_beneath_walk(root, rel); }
 
-OpenResult via_openat2(int root, std::string_view rel) { return open_beneath(root, rel); }
-OpenResult via_walk(int root, std::string_view rel) { return open_beneath_walk(root, rel); }
-
-std::string read_all(DocRoot& docs, core::FileHandle fd, std::uint64_t size) {
+std::string read_all(DocRoot& docs, const core::FileHandle& fd, std::uint64_t size) {
   std::string out(size, '\0');
   const std::size_t n = docs.read(fd, 0, std::span<char>(out.data(), out.size()));
   out.resize(n);
@@ -61,56 +54,54 @@ TEST_CASE("both resolvers agree on files and directories and escapes", "[docroot
   const Opener opener = GENERATE(&via_openat2, &via_walk);
 
   SECTION("a regular file is ok with its size") {
-    Held h(opener(root.get(), "file.txt"));
-    REQUIRE(h.r.status == OpenStatus::ok);
-    CHECK(h.r.handle >= 0);
-    CHECK(h.r.info.size == 5);
-    CHECK_FALSE(h.r.info.directory);
-    CHECK(h.r.info.mtime_ns > 0);
+    const Beneath b = opener(root.get(), "file.txt");
+    REQUIRE(b.status == OpenStatus::ok);
+    CHECK(b.fd);
+    CHECK(b.info.size == 5);
+    CHECK_FALSE(b.info.directory);
+    CHECK(b.info.mtime_ns > 0);
   }
   SECTION("a file in a subdirectory is ok") {
-    Held h(opener(root.get(), "sub/inner.txt"));
-    CHECK(h.r.status == OpenStatus::ok);
+    CHECK(opener(root.get(), "sub/inner.txt").status == OpenStatus::ok);
   }
   SECTION("the empty path is the root itself, a directory") {
-    Held h(opener(root.get(), ""));
-    REQUIRE(h.r.status == OpenStatus::ok);
-    CHECK(h.r.info.directory);
+    const Beneath b = opener(root.get(), "");
+    REQUIRE(b.status == OpenStatus::ok);
+    CHECK(b.info.directory);
   }
   SECTION("a subdirectory is reported as a directory") {
-    Held h(opener(root.get(), "sub"));
-    REQUIRE(h.r.status == OpenStatus::ok);
-    CHECK(h.r.info.directory);
+    const Beneath b = opener(root.get(), "sub");
+    REQUIRE(b.status == OpenStatus::ok);
+    CHECK(b.info.directory);
   }
   SECTION("missing files and files used as directories are not found") {
-    CHECK(Held(opener(root.get(), "nope.txt")).r.status == OpenStatus::not_found);
-    CHECK(Held(opener(root.get(), "nope/x")).r.status == OpenStatus::not_found);
-    CHECK(Held(opener(root.get(), "file.txt/x")).r.status == OpenStatus::not_found);
+    CHECK(opener(root.get(), "nope.txt").status == OpenStatus::not_found);
+    CHECK(opener(root.get(), "nope/x").status == OpenStatus::not_found);
+    CHECK(opener(root.get(), "file.txt/x").status == OpenStatus::not_found);
   }
   SECTION("symlinks that leave the root are never ok") {
     for (const char* p : {"link_out", "link_abs", "link_up/outside.txt", "link_proc/etc/passwd"}) {
       INFO(p);
-      Held h(opener(root.get(), p));
-      CHECK(h.r.status != OpenStatus::ok);
-      CHECK(h.r.handle == core::kNoFile);
+      const Beneath b = opener(root.get(), p);
+      CHECK(b.status != OpenStatus::ok);
+      CHECK_FALSE(b.fd);
     }
   }
   SECTION("dot-dot paths are never ok") {
     for (const char* p :
          {"../outside.txt", "sub/../../outside.txt", "..", "sub/../..", "/etc/passwd"}) {
       INFO(p);
-      Held h(opener(root.get(), p));
-      CHECK(h.r.status != OpenStatus::ok);
+      CHECK(opener(root.get(), p).status != OpenStatus::ok);
     }
   }
   SECTION("a fifo is forbidden, and opening it does not block") {
-    Held h(opener(root.get(), "fifo"));
-    CHECK(h.r.status == OpenStatus::forbidden);
-    CHECK(h.r.handle == core::kNoFile);
+    const Beneath b = opener(root.get(), "fifo");
+    CHECK(b.status == OpenStatus::forbidden);
+    CHECK_FALSE(b.fd);
   }
   SECTION("a NUL in the path is not found") {
     using namespace std::string_view_literals;
-    CHECK(Held(opener(root.get(), "file.txt\0.x"sv)).r.status == OpenStatus::not_found);
+    CHECK(opener(root.get(), "file.txt\0.x"sv).status == OpenStatus::not_found);
   }
 }
 
@@ -118,26 +109,25 @@ TEST_CASE("openat2 follows symlinks that stay beneath the root", "[docroot]") {
   Fixture f;
   unique_fd root(::open(f.root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   bool unsupported = true;
-  Held probe(open_beneath(root.get(), "", &unsupported));
+  (void)open_beneath(root.get(), "", &unsupported);
   if (unsupported) {
     WARN("openat2 is unavailable here; only the walk is tested");
     return;
   }
-  CHECK(Held(open_beneath(root.get(), "link_in")).r.status == OpenStatus::ok);
-  CHECK(Held(open_beneath(root.get(), "link_dir_in/inner.txt")).r.status == OpenStatus::ok);
-  CHECK(Held(open_beneath(root.get(), "link_out")).r.status == OpenStatus::forbidden);
-  CHECK(Held(open_beneath(root.get(), "../outside.txt")).r.status == OpenStatus::forbidden);
+  CHECK(open_beneath(root.get(), "link_in").status == OpenStatus::ok);
+  CHECK(open_beneath(root.get(), "link_dir_in/inner.txt").status == OpenStatus::ok);
+  CHECK(open_beneath(root.get(), "link_out").status == OpenStatus::forbidden);
+  CHECK(open_beneath(root.get(), "../outside.txt").status == OpenStatus::forbidden);
 }
 
 TEST_CASE("the walk refuses every symlink even one that stays inside", "[docroot]") {
   Fixture f;
   unique_fd root(::open(f.root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  CHECK(Held(open_beneath_walk(root.get(), "link_in")).r.status == OpenStatus::forbidden);
-  CHECK(Held(open_beneath_walk(root.get(), "link_dir_in/inner.txt")).r.status ==
-        OpenStatus::forbidden);
-  CHECK(Held(open_beneath_walk(root.get(), "link_out")).r.status == OpenStatus::forbidden);
-  CHECK(Held(open_beneath_walk(root.get(), "sub//./inner.txt")).r.status == OpenStatus::ok);
-  CHECK(Held(open_beneath_walk(root.get(), "sub/")).r.info.directory);
+  CHECK(open_beneath_walk(root.get(), "link_in").status == OpenStatus::forbidden);
+  CHECK(open_beneath_walk(root.get(), "link_dir_in/inner.txt").status == OpenStatus::forbidden);
+  CHECK(open_beneath_walk(root.get(), "link_out").status == OpenStatus::forbidden);
+  CHECK(open_beneath_walk(root.get(), "sub//./inner.txt").status == OpenStatus::ok);
+  CHECK(open_beneath_walk(root.get(), "sub/").info.directory);
 }
 
 TEST_CASE("DocRoot opens and reads and closes documents", "[docroot]") {
@@ -148,14 +138,26 @@ TEST_CASE("DocRoot opens and reads and closes documents", "[docroot]") {
   DocRoot& docs = **created.value;
   if (resolver == DocRoot::Resolver::walk_only) CHECK_FALSE(docs.uses_openat2());
 
-  const OpenResult r = docs.open("sub/inner.txt");
+  OpenResult r = docs.open("sub/inner.txt");
   REQUIRE(r.status == OpenStatus::ok);
+  CHECK(r.handle.owner() == &docs);
+  const int fd = r.handle.get();
+  CHECK(::fcntl(fd, F_GETFD) != -1);  // the id is the descriptor
   CHECK(read_all(docs, r.handle, r.info.size) == "inner");
   std::string tail(16, '\0');
   CHECK(docs.read(r.handle, 2, std::span<char>(tail.data(), tail.size())) == 3);
   CHECK(docs.read(r.handle, 99, std::span<char>(tail.data(), tail.size())) == 0);
-  docs.close(r.handle);
-  CHECK(::fcntl(r.handle, F_GETFD) == -1);  // really closed
+  SECTION("the handle closes the descriptor when it goes") {
+    { const OpenResult gone = std::move(r); }
+    CHECK_FALSE(r.handle);  // NOLINT(bugprone-use-after-move): moved-from handles are empty
+    CHECK(::fcntl(fd, F_GETFD) == -1);  // really closed
+  }
+  SECTION("reset closes it at once, and only once") {
+    r.handle.reset();
+    CHECK(::fcntl(fd, F_GETFD) == -1);
+    r.handle.reset();  // empty: nothing left to close
+    CHECK_FALSE(r.handle);
+  }
 
   CHECK(docs.open("link_out").status != OpenStatus::ok);
   CHECK(docs.open("../outside.txt").status != OpenStatus::ok);

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "core/memory_files.h"
+#include "tests/support/memory_files.h"
 
 namespace h1::io {
 namespace {
@@ -12,13 +12,14 @@ using namespace std::chrono_literals;
 using core::OpenStatus;
 
 // MemoryFiles that counts what reaches it, so that a hit can be told from a miss.
-class CountingFiles : public core::MemoryFiles {
+class CountingFiles : public support::MemoryFiles {
  public:
   core::OpenResult open(std::string_view p) noexcept override {
     ++opens;
     return MemoryFiles::open(p);
   }
-  std::size_t read(core::FileHandle f, std::uint64_t off, std::span<char> dst) noexcept override {
+  std::size_t read(const core::FileHandle& f, std::uint64_t off,
+                   std::span<char> dst) noexcept override {
     ++reads;
     return MemoryFiles::read(f, off, dst);
   }
@@ -26,7 +27,7 @@ class CountingFiles : public core::MemoryFiles {
   int reads = 0;
 };
 
-std::string read_all(core::Files& files, core::FileHandle h, std::size_t size) {
+std::string read_all(core::Files& files, const core::FileHandle& h, std::size_t size) {
   std::string out(size, '\0');
   std::size_t got = 0;
   while (got < size) {
@@ -46,22 +47,23 @@ TEST_CASE("a hit within the ttl reaches neither open nor read", "[file_cache]") 
   {
     FileCache cache(inner, {.ttl = 1000ms});
     cache.tick(t0);
-    const core::OpenResult first = cache.open("a.txt");
+    core::OpenResult first = cache.open("a.txt");
     REQUIRE(first.status == OpenStatus::ok);
     CHECK(read_all(cache, first.handle, first.info.size) == "hello");
     const int reads_after_miss = inner.reads;
     cache.tick(t0 + 999ms);
-    const core::OpenResult second = cache.open("a.txt");
+    core::OpenResult second = cache.open("a.txt");
     REQUIRE(second.status == OpenStatus::ok);
-    CHECK(second.handle == first.handle);
+    CHECK(second.handle.get() == first.handle.get());  // the same cached descriptor
+    CHECK(second.handle.owner() == &cache);
     CHECK(read_all(cache, second.handle, second.info.size) == "hello");
     CHECK(read_all(cache, second.handle, 5).substr(0) == "hello");
     CHECK(inner.opens == 1);
     CHECK(inner.reads == reads_after_miss);
     CHECK(cache.stats().hits == 1);
     CHECK(cache.stats().misses == 1);
-    cache.close(first.handle);
-    cache.close(second.handle);
+    first.handle.reset();
+    second.handle.reset();
     CHECK(inner.open_count() == 1);  // still listed, held for the next hit
   }
   CHECK(inner.open_count() == 0);  // the destructor closed it
@@ -72,13 +74,13 @@ TEST_CASE("reads at an offset and past the end follow the Files contract", "[fil
   inner.add("a.txt", "0123456789");
   FileCache cache(inner, {});
   cache.tick(t0);
-  const core::OpenResult r = cache.open("a.txt");
+  core::OpenResult r = cache.open("a.txt");
   char buf[4];
   CHECK(cache.read(r.handle, 8, buf) == 2);
   CHECK(std::string(buf, 2) == "89");
   CHECK(cache.read(r.handle, 10, buf) == 0);
   CHECK(cache.read(r.handle, 99, buf) == 0);
-  cache.close(r.handle);
+  r.handle.reset();
 }
 
 TEST_CASE("after the ttl the file is opened again and the new bytes are served", "[file_cache]") {
@@ -86,14 +88,14 @@ TEST_CASE("after the ttl the file is opened again and the new bytes are served",
   inner.add("a.txt", "old");
   FileCache cache(inner, {.ttl = 1000ms});
   cache.tick(t0);
-  const core::OpenResult first = cache.open("a.txt");
+  core::OpenResult first = cache.open("a.txt");
   inner.add("a.txt", "newer");  // replaced on disk while a response still uses the old one
   cache.tick(t0 + 500ms);
-  const core::OpenResult stale = cache.open("a.txt");
+  core::OpenResult stale = cache.open("a.txt");
   CHECK(read_all(cache, stale.handle, stale.info.size) == "old");  // self-consistent, bounded
-  cache.close(stale.handle);
+  stale.handle.reset();
   cache.tick(t0 + 1000ms);
-  const core::OpenResult fresh = cache.open("a.txt");
+  core::OpenResult fresh = cache.open("a.txt");
   REQUIRE(fresh.status == OpenStatus::ok);
   CHECK(fresh.info.size == 5);
   CHECK(read_all(cache, fresh.handle, fresh.info.size) == "newer");
@@ -101,9 +103,9 @@ TEST_CASE("after the ttl the file is opened again and the new bytes are served",
   // The old entry is gone from the path map but the first user still reads it.
   CHECK(read_all(cache, first.handle, first.info.size) == "old");
   CHECK(inner.open_count() == 2);
-  cache.close(first.handle);
+  first.handle.reset();
   CHECK(inner.open_count() == 1);  // the old handle closed with its last user
-  cache.close(fresh.handle);
+  fresh.handle.reset();
 }
 
 TEST_CASE("misses are never kept: a file that appears is served at once", "[file_cache]") {
@@ -112,9 +114,9 @@ TEST_CASE("misses are never kept: a file that appears is served at once", "[file
   cache.tick(t0);
   CHECK(cache.open("late.txt").status == OpenStatus::not_found);
   inner.add("late.txt", "here");
-  const core::OpenResult r = cache.open("late.txt");
+  core::OpenResult r = cache.open("late.txt");
   CHECK(r.status == OpenStatus::ok);
-  cache.close(r.handle);
+  r.handle.reset();
   inner.forbid("secret");
   CHECK(cache.open("secret").status == OpenStatus::forbidden);
   CHECK(cache.held() == 1);
@@ -125,16 +127,16 @@ TEST_CASE("a large file is read through; its bytes are not copied", "[file_cache
   inner.add("big.bin", std::string(100, 'x'));
   FileCache cache(inner, {.max_content = 10});
   cache.tick(t0);
-  const core::OpenResult r = cache.open("big.bin");
+  core::OpenResult r = cache.open("big.bin");
   CHECK(inner.reads == 0);
   CHECK(read_all(cache, r.handle, 100) == std::string(100, 'x'));
   CHECK(inner.reads > 0);
-  cache.close(r.handle);
-  const core::OpenResult again = cache.open("big.bin");
+  r.handle.reset();
+  core::OpenResult again = cache.open("big.bin");
   CHECK(inner.opens == 1);  // the descriptor and metadata are still cached
   inner.truncate("big.bin", 40);
   CHECK(read_all(cache, again.handle, 100).size() == 40);  // a shrinking file ends early
-  cache.close(again.handle);
+  again.handle.reset();
 }
 
 TEST_CASE("directories are cached without content", "[file_cache]") {
@@ -142,10 +144,10 @@ TEST_CASE("directories are cached without content", "[file_cache]") {
   inner.add("sub/index.html", "i");
   FileCache cache(inner, {});
   cache.tick(t0);
-  const core::OpenResult d = cache.open("sub");
+  core::OpenResult d = cache.open("sub");
   REQUIRE(d.status == OpenStatus::ok);
   CHECK(d.info.directory);
-  cache.close(d.handle);
+  d.handle.reset();
   CHECK(cache.open("sub").info.directory);
   CHECK(inner.opens == 1);
   CHECK(inner.reads == 0);
@@ -158,10 +160,13 @@ TEST_CASE("beyond max_entries opens pass through and still close", "[file_cache]
     FileCache cache(inner, {.max_entries = 2});
     cache.tick(t0);
     for (char c = 'a'; c <= 'e'; ++c) {
-      const core::OpenResult r = cache.open(std::string(1, c));
+      core::OpenResult r = cache.open(std::string(1, c));
       REQUIRE(r.status == OpenStatus::ok);
       CHECK(read_all(cache, r.handle, 1) == "x");
-      cache.close(r.handle);
+      // The first two are kept; the rest come back with the inner handle itself.
+      const core::Files* const owner = c <= 'b' ? static_cast<core::Files*>(&cache) : &inner;
+      CHECK(r.handle.owner() == owner);
+      r.handle.reset();
     }
     CHECK(cache.held() == 2);
     CHECK(inner.open_count() == 2);
@@ -175,12 +180,12 @@ TEST_CASE("expired entries nobody uses are closed by tick", "[file_cache]") {
   inner.add("b", "2");
   FileCache cache(inner, {.ttl = 1000ms});
   cache.tick(t0);
-  cache.close(cache.open("a").handle);
-  const core::OpenResult b = cache.open("b");
+  (void)cache.open("a");  // its handle goes at once
+  core::OpenResult b = cache.open("b");
   CHECK(inner.open_count() == 2);
   cache.tick(t0 + 2000ms);
   CHECK(inner.open_count() == 1);  // a closed; b is in use
-  cache.close(b.handle);
+  b.handle.reset();
   CHECK(inner.open_count() == 0);
   CHECK(cache.held() == 0);
 }
@@ -190,8 +195,8 @@ TEST_CASE("ttl 0 turns the cache off", "[file_cache]") {
   inner.add("a", "1");
   FileCache cache(inner, {.ttl = 0ms});
   cache.tick(t0);
-  cache.close(cache.open("a").handle);
-  cache.close(cache.open("a").handle);
+  (void)cache.open("a");  // its handle goes at once
+  (void)cache.open("a");  // its handle goes at once
   CHECK(inner.opens == 2);
   CHECK(inner.open_count() == 0);
   CHECK(cache.held() == 0);

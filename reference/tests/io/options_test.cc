@@ -4,8 +4,12 @@
 
 #include <catch2/catch.hpp>
 #include <initializer_list>
+#include <regex>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "h1_version.h"
 
 namespace h1::cli {
 namespace {
@@ -29,6 +33,7 @@ TEST_CASE("defaults", "[options]") {
   CHECK(p.options.access_log.empty());
   CHECK_FALSE(p.options.quiet);
   CHECK_FALSE(p.options.help);
+  CHECK_FALSE(p.options.version);
 }
 
 TEST_CASE("every flag in both spellings", "[options]") {
@@ -62,6 +67,27 @@ TEST_CASE("later flags win and --help stops parsing", "[options]") {
   CHECK(usage().find("--max-connections") != std::string_view::npos);
 }
 
+TEST_CASE("the --version flag stops parsing, and --help lists it", "[options]") {
+  const ParsedOptions v = parse({"--version", "--bogus"});
+  CHECK(v.ok());
+  CHECK(v.options.version);
+  CHECK_FALSE(v.options.help);
+  CHECK(parse({"--port", "1", "--version"}).options.version);
+  CHECK(parse({"--version=1"}).error.find("takes no value") != std::string::npos);
+  CHECK(usage().find("  --version ") != std::string::npos);
+}
+
+TEST_CASE("the version line names the version and the git revision", "[options]") {
+  const std::string line = version_text();
+  CHECK(line == std::string("h1ref ") + H1_VERSION + " (git " + H1_GIT_REVISION + ")\n");
+  // cmake/version.cmake: the project version, and 12 hex digits (with -dirty for a modified
+  // tree) or "unknown" outside a git checkout.
+  INFO(line);
+  CHECK(std::regex_match(
+      line,
+      std::regex(R"(h1ref [0-9]+\.[0-9]+\.[0-9]+ \(git ([0-9a-f]{12}(-dirty)?|unknown)\)\n)")));
+}
+
 TEST_CASE("bad flags and values give one-line errors", "[options]") {
   struct Bad {
     std::vector<std::string_view> args;
@@ -91,6 +117,7 @@ TEST_CASE("bad flags and values give one-line errors", "[options]") {
       {{"--root="}, "--root"},
       {{"--access-log="}, "--access-log"},
       {{"--quiet=yes"}, "takes no value"},
+      {{"--help=1"}, "takes no value"},
       {{"--max-connections", "many"}, "--max-connections"},
   };
   for (const Bad& c : cases) {

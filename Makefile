@@ -20,7 +20,7 @@ run: build
 	@bash ci/run-suite.sh build/release "$(TARGET)"
 
 serve: build
-	$(H1REF_RELEASE) --root html --port $(PORT)
+	$(H1REF_RELEASE) --root build/release/html --port $(PORT)
 
 test: format-check test-release test-asan test-tsan test-fuzz-smoke
 	@echo "make test: all suites passed (release, ASan+UBSan, TSan and the fuzz smoke)"

@@ -100,7 +100,7 @@ trap 'stop_server; exit 130' INT TERM
 
 start_server() { # start_server MODEL -> sets server_pid and port
   local log=$raw/server-$1.log
-  "${pin_server[@]}" "$h1ref" --root html --port 0 --model "$1" --workers 1 --quiet \
+  "${pin_server[@]}" "$h1ref" --root build/release/html --port 0 --model "$1" --workers 1 --quiet \
     --max-connections 2048 >"$log" 2>&1 &
   server_pid=$!
   port=""

@@ -39,7 +39,7 @@ rm -rf "$run"
 mkdir -p "$run"
 # The peers drop to an unprivileged user when started as root: it must reach the logs.
 chmod 755 "$run"
-html=$root/html
+html=$root/build/release/html  # the build tree's docroot: html/ plus the generated big.bin
 
 trap stop_all EXIT
 trap 'stop_all; exit 130' INT TERM
@@ -51,7 +51,7 @@ announce() { # announce NAME PORT: the last started server is graded
 }
 
 port=$(free_port)
-"build/release/reference/h1ref" --root html --port "$port" --workers 1 --quiet >"$run/h1ref.out" 2>&1 &
+"build/release/reference/h1ref" --root "$html" --port "$port" --workers 1 --quiet >"$run/h1ref.out" 2>&1 &
 pids+=($!)
 wait_port h1ref "$!" "$port" || exit 1
 announce h1ref "$port"

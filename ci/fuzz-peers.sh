@@ -46,7 +46,7 @@ run=$out/run
 rm -rf "$out"
 mkdir -p "$run"
 chmod 755 "$out" "$run"  # the peers drop to an unprivileged user when started as root
-html=$root/html
+html=$root/build/release/html  # the build tree's docroot: html/ plus the generated big.bin
 trap stop_all EXIT
 trap 'stop_all; exit 130' INT TERM
 

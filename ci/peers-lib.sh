@@ -4,7 +4,7 @@
 # in messages).
 
 # prepare_peers BUILD: installs the peers from Debian if missing and, when BUILD is 1, builds
-# h1ref, h1spec and html/big.bin in the release tree.
+# h1ref, h1spec and the docroot (build/release/html, with big.bin) in the release tree.
 prepare_peers() {
   bash ci/install-deps.sh nginx-light lighttpd h2o python3 || return 1
   (($1)) || return 0

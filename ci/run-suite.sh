@@ -20,7 +20,7 @@ trap cleanup EXIT INT TERM
 
 if [[ -z $target ]]; then
   log=$(mktemp)
-  "$build/reference/h1ref" --root html --port 0 --quiet >"$log" 2>&1 &
+  "$build/reference/h1ref" --root "$build/html" --port 0 --quiet >"$log" 2>&1 &
   h1ref_pid=$!
   port=""
   for _ in $(seq 1 100); do

@@ -1,5 +1,5 @@
 // make_blob OUTPUT [SIZE]: writes SIZE (default 1 MiB) deterministic pseudo-random bytes,
-// so that html/big.bin is identical on every machine without being committed. Written to
+// so that the docroot's big.bin is identical on every machine without being committed. Written to
 // OUTPUT.tmp then renamed, so that concurrent builds never see a partial file.
 #include <cstdint>
 #include <cstdio>

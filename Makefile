@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
-.PHONY: deps build run serve test test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
+.PHONY: deps build run serve test lint test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
 	bench bench-models bench-parser compare fuzz-peers format format-check clean
 
 deps:
@@ -22,8 +22,11 @@ run: build
 serve: build
 	$(H1REF_RELEASE) --root build/release/html --port $(PORT)
 
-test: format-check test-release test-asan test-tsan test-fuzz-smoke
-	@echo "make test: all suites passed (release, ASan+UBSan, TSan and the fuzz smoke)"
+# Every pass, even after one fails (ci/test-all.sh): format, the release, ASan+UBSan and
+# TSan test runs, the fuzz smoke, `make run`, and last a check that nothing was written outside
+# build/. Ends with a table of the passes; exits non-zero if any failed.
+test: deps
+	@bash ci/test-all.sh
 
 test-release: build
 	@ctest --preset release -j $(JOBS) -LE 'soak|tsan'
@@ -108,6 +111,12 @@ compare: build
 # h2o, with h1ref as the oracle; findings in build/report/fuzz-peers/ (summary.md lists them).
 fuzz-peers: build
 	@bash ci/fuzz-peers.sh --no-build
+
+# clang-tidy with the checks of .clang-tidy over every compiled source (ci/lint.sh);
+# LINT_BASE=COMMIT checks only what changed since that commit.
+LINT_BASE ?=
+lint: deps
+	@bash ci/lint.sh $(if $(LINT_BASE),--changed $(LINT_BASE))
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -166,7 +166,7 @@ bool responses_match_at(const Alternative& alt, const std::vector<Response>& res
     int stage = 0;
     if (!response_matches(alt.responses[i], responses[i], files, why, stage)) {
       depth += stage;
-      if (alt.responses.size() > 1) why = "response " + std::to_string(i + 1) + ": " + why;
+      if (alt.responses.size() > 1) why.insert(0, "response " + std::to_string(i + 1) + ": ");
       return false;
     }
   }

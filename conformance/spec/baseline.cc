@@ -21,7 +21,7 @@ bool load_baseline(const std::string& path, Baseline& out, std::string& error) {
   }
   if (!doc.is_object() || doc.value("tool", "") != "h1spec" || !doc.contains("results") ||
       !doc["results"].is_array()) {
-    error = path + ": not an h1spec --json report (no \"tool\": \"h1spec\" and results)";
+    error = path + R"(: not an h1spec --json report (no "tool": "h1spec" and results))";
     return false;
   }
   std::size_t n = 0;

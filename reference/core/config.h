@@ -39,9 +39,9 @@ struct Config {
   std::chrono::milliseconds idle_timeout{60'000};    ///< keep-alive idle, stalled body or write
   std::chrono::milliseconds linger_timeout{2'000};   ///< draining input after a closing response
   std::uint64_t max_discard_body = 1 << 20;          ///< larger request bodies close the connection
-  std::size_t inline_body_max = 16 * 1024;           ///< smaller files travel in the write buffer
-  std::size_t read_buffer_size = 32 * 1024;          ///< must exceed limits.max_head + request line
-  std::size_t write_buffer_size = 64 * 1024;
+  std::size_t inline_body_max = 16'384;              ///< smaller files travel in the write buffer
+  std::size_t read_buffer_size = 32'768;             ///< must exceed limits.max_head + request line
+  std::size_t write_buffer_size = 65'536;
   bool serve_dotfiles = false;
   std::string_view server_name = "h1ref";
   AccessLog* access_log = nullptr;

@@ -93,7 +93,7 @@ class Files {
  protected:
   // The owning handle of a file this object has just opened as `id`: when it goes, it calls
   // release(id), once.
-  [[nodiscard]] FileHandle adopt(FileHandle::Id id) noexcept { return FileHandle(*this, id); }
+  [[nodiscard]] FileHandle adopt(FileHandle::Id id) noexcept { return {*this, id}; }
 
  private:
   friend class FileHandle;

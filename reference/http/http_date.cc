@@ -213,7 +213,8 @@ bool parse_http_date(std::string_view s, std::int64_t& unix_seconds) noexcept {
   if (!imf_fixdate(s, f) && !rfc850_date(s, f) && !asctime_date(s, f)) return false;
   if (!fields_valid(f)) return false;
   const std::int64_t days = days_from_civil({f.year, f.month + 1, f.day});
-  unix_seconds = days * kSecondsPerDay + f.hour * 3600 + f.minute * 60 + f.second;
+  unix_seconds =
+      days * kSecondsPerDay + std::int64_t{f.hour} * 3600 + std::int64_t{f.minute} * 60 + f.second;
   return true;
 }
 

@@ -5,7 +5,7 @@ H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
 .PHONY: deps build run serve test test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
-	bench bench-models bench-parser compare fuzz-peers format format-check clean
+	bench bench-models bench-parser compare fuzz-peers package test-package format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -108,6 +108,19 @@ compare: build
 # h2o, with h1ref as the oracle; findings in build/report/fuzz-peers/ (summary.md lists them).
 fuzz-peers: build
 	@bash ci/fuzz-peers.sh --no-build
+
+# build/package/h1spec_<version>_<arch>.deb of everything `cmake --install` puts in place
+# (cmake/install.cmake, cmake/package.cmake), under /usr.
+H1_PACKAGE_VERSION = $(shell grep -m 1 '^project' CMakeLists.txt | grep -o 'VERSION [0-9.]*' | cut -d ' ' -f 2)
+H1_DEB = build/package/h1spec_$(H1_PACKAGE_VERSION)_$(shell dpkg --print-architecture).deb
+package: build
+	@cpack --config build/release/CPackConfig.cmake -B build/package >/dev/null
+	@test -f $(H1_DEB) && echo "package: $(H1_DEB)"
+
+# Checks the .deb, installs it with dpkg (root or sudo), grades the installed h1ref with the
+# installed h1spec, then removes the package. Not part of `make test`: it changes /usr.
+test-package: package
+	@bash packaging/check-package.sh $(H1_DEB)
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -31,11 +31,12 @@ test-release: build
 # The fault-injection runs and the browser test of the HTML report only judge h1spec, which the
 # release pass already proves; the sanitizer pass spends its time on h1ref, the unit tests and
 # the suite instead. The same goes for the fuzz-infra tests, which build their own clang
-# binaries whatever the preset.
+# binaries whatever the preset. The install test (label install) proves install rules, which
+# the release pass already covers.
 test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra|browser|soak|tsan'
+	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra|browser|soak|tsan|install'
 
 # The threads model (one thread per connection, shared listener and docroot) under
 # ThreadSanitizer: h1ref built with -fsanitize=thread (preset tsan), graded by the release

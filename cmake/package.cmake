@@ -1,5 +1,5 @@
-# `make package` (cpack -G DEB): build/package/h1spec_<version>_amd64.deb holding what
-# cmake/install.cmake installs, under /usr. dpkg-shlibdeps (dpkg-dev) derives Depends from the
+# `make package` (cpack -B build/package): build/package/h1spec_<version>_amd64.deb holding what
+# cmake/install.cmake installs, under /usr (the CMake target `package` writes BUILD/package/). dpkg-shlibdeps (dpkg-dev) derives Depends from the
 # binaries' shared libraries, so the line follows whatever the build actually links.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME h1spec)

@@ -6,6 +6,7 @@
 set -euo pipefail
 deb=$(realpath "${1:?usage: check-package.sh DEB}")
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=packaging/grade-lib.sh
 source "$here/grade-lib.sh"
 
 fail() { echo "check-package: $*" >&2; exit 1; }
@@ -68,6 +69,8 @@ for tool in h1spec h1ref; do
     fail "unexpected --version of /usr/bin/$tool: $version"
   echo "check-package: $version"
 done
+
+gzip -t /usr/share/man/man1/h1spec.1.gz /usr/share/man/man1/h1ref.1.gz
 
 cd /
 check_data_dir /usr/bin/h1spec /usr/share/h1spec/cases

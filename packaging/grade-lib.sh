@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by relocated-test.sh and check-package.sh: start an installed h1ref on a free
 # loopback port, grade it with the installed h1spec, stop it by PID. Callers set -euo pipefail.
 

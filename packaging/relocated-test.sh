@@ -8,6 +8,7 @@ set -euo pipefail
 cmake=${1:?usage: relocated-test.sh CMAKE BUILD_DIR}
 build=$(cd "${2:?usage: relocated-test.sh CMAKE BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=packaging/grade-lib.sh
 source "$here/grade-lib.sh"
 
 work=$(mktemp -d "$build/install-test.XXXXXX")

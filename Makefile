@@ -5,7 +5,7 @@ H1REF_RELEASE := build/release/reference/h1ref
 PORT ?= 8080
 
 .PHONY: deps build run serve test lint test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
-	bench bench-models bench-parser compare fuzz-peers format format-check clean
+	bench bench-models bench-parser compare fuzz-peers package test-package format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -34,11 +34,12 @@ test-release: build
 # The fault-injection runs and the browser test of the HTML report only judge h1spec, which the
 # release pass already proves; the sanitizer pass spends its time on h1ref, the unit tests and
 # the suite instead. The same goes for the fuzz-infra tests, which build their own clang
-# binaries whatever the preset.
+# binaries whatever the preset. The install test (label install) proves install rules, which
+# the release pass already covers.
 test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra|browser|soak|tsan'
+	@ctest --preset asan -j $(JOBS) -LE 'faults|fuzz-infra|browser|soak|tsan|install'
 
 # The threads model (one thread per connection, shared listener and docroot) under
 # ThreadSanitizer: h1ref built with -fsanitize=thread (preset tsan), graded by the release
@@ -117,6 +118,19 @@ fuzz-peers: build
 LINT_BASE ?=
 lint: deps
 	@bash ci/lint.sh $(if $(LINT_BASE),--changed $(LINT_BASE))
+
+# build/package/h1spec_<version>_<arch>.deb of everything `cmake --install` puts in place
+# (cmake/install.cmake, cmake/package.cmake), under /usr.
+H1_PACKAGE_VERSION = $(shell grep -m 1 '^project' CMakeLists.txt | grep -o 'VERSION [0-9.]*' | cut -d ' ' -f 2)
+H1_DEB = build/package/h1spec_$(H1_PACKAGE_VERSION)_$(shell dpkg --print-architecture).deb
+package: build
+	@cpack --config build/release/CPackConfig.cmake -B build/package >/dev/null
+	@test -f $(H1_DEB) && echo "package: $(H1_DEB)"
+
+# Checks the .deb, installs it with dpkg (root or sudo), grades the installed h1ref with the
+# installed h1spec, then removes the package. Not part of `make test`: it changes /usr.
+test-package: package
+	@bash packaging/check-package.sh $(H1_DEB)
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -6,7 +6,7 @@ set -euo pipefail
 base=(cmake make g++ clang llvm-14 libclang-rt-14-dev pkg-config catch2
       libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
       libcli11-dev nlohmann-json3-dev libbenchmark-dev libhttp-parser-dev curl libxml2-utils clang-format clang-tidy
-      python3 chromium)
+      python3 chromium dpkg-dev)
 wanted=("${base[@]}" "$@")
 
 missing=()

@@ -4,8 +4,9 @@
 # Usage: check_action.sh MODE RUN_SH H1SPEC H1REF STATE WORK
 #   target      a running h1ref (fixture h1ref): exit 0, the summary table, the outputs
 #   command     run.sh starts an h1ref on a free port, then stops it: the PID is gone after
-#   fail-on     through h1fault --fault not-found-200 (fixture): must exits 1, never exits 0,
-#               and the first run's JSON as the baseline exits 0 (nothing got worse)
+#   fail-on     through h1fault --fault not-found-200 (fixture): must exits 1, never exits 0;
+#               with the first run's JSON as the baseline: 0 (nothing worse), 0 against h1ref
+#               (better), and a clean baseline against the fault: 1 (worse)
 #   bad-inputs  each bad input exits 3 with its error line, and h1spec is never run
 set -uo pipefail
 mode=$1 run_sh=$2 h1spec=$3 h1ref=$4 state=$5
@@ -38,6 +39,12 @@ json_count() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["
 port_of() {
   [[ -s $state/$1.port ]] || fail "no running fixture $1"
   cat "$state/$1.port"
+}
+trim() {
+  python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+r = [{k: x[k] for k in ("id", "target", "verdict")} for x in d["results"]]
+json.dump({"tool": d["tool"], "results": r}, open(sys.argv[2], "w"))' "$1" "$2"
 }
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -98,7 +105,8 @@ case $mode in
     output_is "exit-code=1"
     grep -q '^must-failed=[1-9]' "$ws/output" || fail "no must-failed count above 0"
     grep -q '| FAIL | `SEM-MISSING-404` | MUST |' "$ws/summary" || fail "the summary lacks the FAIL"
-    cp "$ws/build/h1spec-report/h1spec.json" "$work/baseline.json"
+    # Only id, target and verdict of each result matter to a baseline (docs/ci.md trims it).
+    trim "$ws/build/h1spec-report/h1spec.json" "$work/baseline.json"
     run INPUT_TARGET="$target" INPUT_FAIL_ON=never "${select[@]}"
     expect_rc 0
     output_is "exit-code=0"
@@ -106,6 +114,17 @@ case $mode in
     run INPUT_TARGET="$target" INPUT_BASELINE="$work/baseline.json" "${select[@]}"
     expect_rc 0
     [[ $out == *"against the baseline"*": 0 worse"* ]] || fail "h1spec did not compare with the baseline"
+    # The same baseline against the fixed server (h1ref): better, exit 0.
+    run INPUT_TARGET="127.0.0.1:$(port_of h1ref)" INPUT_BASELINE="$work/baseline.json" "${select[@]}"
+    expect_rc 0
+    [[ $out == *"better than the baseline: SEM-MISSING-404 @server FAIL -> PASS"* ]] ||
+      fail "the fixed case is not listed as better"
+    # A clean baseline against the broken server: worse, exit 1.
+    trim "$ws/build/h1spec-report/h1spec.json" "$work/clean.json"
+    run INPUT_TARGET="$target" INPUT_BASELINE="$work/clean.json" "${select[@]}"
+    expect_rc 1
+    [[ $out == *"worse than the baseline: SEM-MISSING-404 @server PASS -> FAIL (MUST)"* ]] ||
+      fail "the broken case is not listed as worse"
     ;;
 
   bad-inputs)

@@ -91,6 +91,9 @@ elif ! is_port "$port"; then
   problem "port must be a number from 1 to 65535 (got \"$port\")"
 fi
 [[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || problem "name may hold only letters, digits, '_', '.', '-'"
+# The action grades loopback servers only; h1spec's guard stays on.
+[[ ! " $extra_args" =~ [[:space:]]--allow-remote ]] ||
+  problem "extra-args may not hold --allow-remote: the action grades loopback servers only"
 [[ $startup_timeout =~ ^[0-9]+$ ]] || problem "startup-timeout must be a number of seconds"
 [[ -z $cases || -d $cases ]] || problem "cases: no such directory: $cases"
 [[ -z $waivers || -e $waivers ]] || problem "waivers: no such file or directory: $waivers"

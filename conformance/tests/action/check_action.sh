@@ -78,7 +78,7 @@ case $mode in
     pidfile=$work/server.pid
     # The server is a child of the command's shell, so stopping only that shell would leak it.
     run INPUT_COMMAND="'$h1ref' --root \"\$H1SPEC_DOCROOT\" --port $port --quiet & echo \$! >'$pidfile'; wait" \
-      INPUT_PORT="$port" INPUT_TAGS="conn, chunked"
+      INPUT_PORT="$port" INPUT_TAGS="keep-alive, chunked"
     expect_rc 0
     [[ -s $pidfile ]] || fail "the command did not run (no $pidfile)"
     pid=$(cat "$pidfile")
@@ -88,8 +88,8 @@ case $mode in
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       fail "127.0.0.1:$port still accepts after run.sh"
     fi
-    # tags "conn, chunked" selects exactly what h1spec --tag conn --tag chunked lists.
-    want=$("$h1spec" --list --tag conn --tag chunked | sed -n 's/^\([0-9][0-9]*\) cases$/\1/p')
+    # tags "keep-alive, chunked" selects exactly what h1spec --tag keep-alive --tag chunked lists.
+    want=$("$h1spec" --list --tag keep-alive --tag chunked | sed -n 's/^\([0-9][0-9]*\) cases$/\1/p')
     total=$(json_count "$ws/build/h1spec-report/h1spec.json" total)
     [[ $total -eq $want && $want -gt 0 ]] || fail "tags ran $total cases, h1spec --list says $want"
     output_is "exit-code=0"
@@ -153,6 +153,8 @@ case $mode in
     check 'port must be a number from 1 to 65535 (got "80a")' INPUT_COMMAND=true INPUT_PORT=80a
     check 'target must be a loopback HOST:PORT such as 127.0.0.1:8080 (got "192.0.2.1:80")' \
       INPUT_TARGET=192.0.2.1:80
+    check "extra-args may not hold --allow-remote: the action grades loopback servers only" \
+      INPUT_TARGET=127.0.0.1:8080 INPUT_EXTRA_ARGS="--jobs 2 --allow-remote"
     check "127.0.0.1:$busy already accepts connections before the command started" \
       INPUT_COMMAND="touch '$work/command-ran'" INPUT_PORT="$busy"
     [[ ! -e $work/command-ran ]] || fail "the command ran although its port was taken"

@@ -25,8 +25,11 @@ the other peers are still listed.
 
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -163,6 +166,57 @@ class Peer:
             return "unknown"
         lines = (out.stdout + out.stderr).strip().splitlines()
         return lines[0] if lines else "unknown"
+
+
+def free_port():
+    """A loopback port that was free a moment ago (for PORT=chosen peers)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(argv, log, port=None, seconds=10, **popen):
+    """Starts argv with its output appended to the file log and waits, at most `seconds`, for
+    it to accept on `port` or, without one, for its "listening on http://HOST:PORT" line (the
+    Python twin of ci/lib/server.sh). Returns (process, port); raises RuntimeError with the
+    log's tail if it exits or overruns, and leaves no process behind."""
+    log = Path(log)
+    offset = log.stat().st_size if log.exists() else 0
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, **popen)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        if port is None:
+            found = re.search(rb"^listening on http://[^ ]*:(\d+)", log.read_bytes()[offset:], re.M)
+            if found:
+                return proc, int(found.group(1))
+        else:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return proc, port
+            except OSError:
+                pass
+        time.sleep(0.05)
+    why = "exited before listening" if proc.poll() is not None else f"not listening in {seconds} s"
+    stop(proc)
+    tail = log.read_bytes()[offset:].decode(errors="replace")[-2000:]
+    raise RuntimeError(f"{Path(argv[0]).name} {why}; its log ({log}):\n{tail}")
+
+
+def stop(proc, seconds=10):
+    """TERM, then KILL after `seconds`; True if TERM was enough."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return False
+    return True
 
 
 def fill(text, values):

@@ -6,6 +6,7 @@ ci/lib/peers.sh:
 
   peers.py list [--run RUN] [--role ROLE]   valid peers, one per line, sorted
   peers.py check                            every manifest; exit 1 if one is broken
+  peers.py table --build B                  every peer: role, runs, packages, version
   peers.py pick RUN [--with-reference] [NAME...]
                                             the peers a run uses: the NAMEs, or every
                                             origin with RUN in its RUNS; the reference
@@ -33,7 +34,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
-PEERS = REPO / "peers"
+# H1_PEERS_DIR: another folder of peers (the tests of this loader use a broken copy).
+PEERS = Path(os.environ.get("H1_PEERS_DIR") or REPO / "peers").resolve()
 ROLES = ("origin", "reference")
 RUNS = ("compare", "fuzz", "bench")
 PORT_MODES = ("chosen", "announced")
@@ -58,7 +60,7 @@ class Peer:
         self._check()
 
     def where(self, field=None):
-        rel = os.path.relpath(self.file, REPO)
+        rel = os.path.relpath(self.file, PEERS.parent)
         return f"{rel}: {field}" if field else rel
 
     def _parse(self):
@@ -289,7 +291,7 @@ def main(argv):
         good = load()
         broken = [p.name for p in PEERS.iterdir() if p.is_dir() and p.name not in good]
         return 1 if broken else 0
-    peers = load(warn=verb in ("list", "pick"))
+    peers = load(warn=verb in ("list", "pick", "table"))
     if verb == "pick" and args:
         return pick(peers, args[0], args[1:], "with-reference" in opts)
     if verb == "list":
@@ -298,6 +300,11 @@ def main(argv):
                     ("role" not in opts or opts["role"] == p.role()):
                 print(p.name)
         return 0
+    if verb == "table" and "build" in opts:
+        for p in peers.values():
+            print(f"{p.name:20} {p.role():9} {' '.join(p.runs()):20} "
+                  f"{' '.join(p.packages()) or '(from the build)':16} {p.version(opts['build'])}")
+        return 0 if len(peers) == sum(1 for d in PEERS.iterdir() if d.is_dir()) else 1
     for name in args if verb == "packages" else args[:1]:
         if name not in peers:
             known = (PEERS / name / "peer.conf").exists()

@@ -58,7 +58,7 @@ done
 [[ $seconds =~ ^[1-9][0-9]*$ ]] && ((seconds >= 2)) || die "--seconds wants an integer >= 2"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 SERVER_TAG=bench-models
 # shellcheck source=ci/lib/server.sh
 source ci/lib/server.sh

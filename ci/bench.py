@@ -479,6 +479,8 @@ def main():
     print()
     print(md)
     log(f"bench: {out / 'bench.md'}, {out / 'bench.json'}")
+    if peerlib.broken(peers):
+        die(f"left out, their manifests are broken: {', '.join(peerlib.broken(peers))}", 1)
 
 
 def brief(sc, r):

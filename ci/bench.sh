@@ -32,7 +32,7 @@ done
 export BUILD
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 SERVER_TAG=bench
 # shellcheck source=ci/lib/build.sh
 source ci/lib/build.sh

@@ -39,7 +39,7 @@ while (($#)); do
 done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 SERVER_TAG=compare
 # shellcheck source=ci/lib/peers.sh
 source ci/lib/peers.sh
@@ -47,7 +47,8 @@ source ci/lib/peers.sh
 source ci/lib/build.sh
 
 status=0
-peers_pick compare --with-reference ${peers//,/ }
+IFS=, read -ra names <<<"$peers"
+peers_pick compare --with-reference "${names[@]}"
 case $? in
   0) ;;
   2) exit 2 ;;

@@ -41,7 +41,7 @@ while (($#)); do
 done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 SERVER_TAG=fuzz-peers
 # shellcheck source=ci/lib/peers.sh
 source ci/lib/peers.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # h1_build DIR TARGET...: builds TARGETs in the build tree DIR (e.g. build/release), first
 # configuring it from the CMake preset of the same name when it has never been configured.
 # Sourced by the scripts that build before they run (their --no-build skips it).

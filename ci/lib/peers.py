@@ -239,6 +239,11 @@ def load(warn=True):
     return peers
 
 
+def broken(peers):
+    """The folders of peers/ whose manifest load() left out."""
+    return sorted(d.name for d in PEERS.iterdir() if d.is_dir() and d.name not in peers)
+
+
 def select(peers, run, role=None):
     return [p for p in peers.values() if run in p.runs() and (role is None or p.role() == role)]
 
@@ -246,7 +251,7 @@ def select(peers, run, role=None):
 def pick(peers, run, names, with_reference):
     if run not in RUNS:
         return usage(f"no run '{run}' ({', '.join(RUNS)})")
-    broken = any(p.is_dir() and p.name not in peers for p in PEERS.iterdir())
+    bad = bool(broken(peers))
     chosen = []
     if with_reference:
         chosen = [p.name for p in select(peers, run, "reference")]
@@ -260,7 +265,7 @@ def pick(peers, run, names, with_reference):
         if name not in peers:
             if (PEERS / name).is_dir():
                 print(f"peers: {name}: left out, its manifest is broken", file=sys.stderr)
-                broken = True
+                bad = True
                 continue
             return usage(f"no peer '{name}' (peers/ holds {', '.join(peers)})")
         if run not in peers[name].runs():
@@ -268,7 +273,7 @@ def pick(peers, run, names, with_reference):
                          f" in {peers[name].where()})")
         chosen.append(name)
     print("\n".join(chosen))
-    return 1 if broken else 0
+    return 1 if bad else 0
 
 
 def main(argv):
@@ -288,9 +293,7 @@ def main(argv):
         else:
             args.append(a)
     if verb == "check":
-        good = load()
-        broken = [p.name for p in PEERS.iterdir() if p.is_dir() and p.name not in good]
-        return 1 if broken else 0
+        return 1 if broken(load()) else 0
     peers = load(warn=verb in ("list", "pick", "table"))
     if verb == "pick" and args:
         return pick(peers, args[0], args[1:], "with-reference" in opts)
@@ -304,7 +307,7 @@ def main(argv):
         for p in peers.values():
             print(f"{p.name:20} {p.role():9} {' '.join(p.runs()):20} "
                   f"{' '.join(p.packages()) or '(from the build)':16} {p.version(opts['build'])}")
-        return 0 if len(peers) == sum(1 for d in PEERS.iterdir() if d.is_dir()) else 1
+        return 1 if broken(peers) else 0
     for name in args if verb == "packages" else args[:1]:
         if name not in peers:
             known = (PEERS / name / "peer.conf").exists()

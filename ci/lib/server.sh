@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # server_pid and server_port are for the caller
 # Starting and stopping one loopback server by its PID; sourced by every shell script that
 # runs a server (ci/*.sh, conformance/tests/server_fixture.sh). The one place that reads the
 # "listening on http://HOST:PORT" line h1ref (and h1fault) print once they accept.

@@ -37,8 +37,9 @@ SERVER_TAG=bench
 # shellcheck source=ci/lib/build.sh
 source ci/lib/build.sh
 # shellcheck disable=SC2046 # one package per word
-bash ci/install-deps.sh $(python3 ci/lib/peers.py packages $(python3 ci/lib/peers.py list --run bench)) \
-  wrk strace nghttp2-client util-linux libhttp-parser-dev libbenchmark-dev python3 || exit 1
+peers=$(python3 ci/lib/peers.py packages $(python3 ci/lib/peers.py list --run bench)) || exit 1
+# shellcheck disable=SC2086 # one package per word
+bash ci/install-deps.sh $peers wrk strace nghttp2-client util-linux libhttp-parser-dev libbenchmark-dev python3 || exit 1
 if ((build)); then
   JOBS=$(nproc) h1_build "$BUILD" h1ref html_blob parser_bench || exit 1
 fi

@@ -113,7 +113,8 @@ class Peer:
                     raise Broken(f"{self.where(key)}: no @PORT@ in it or its config (PORT=chosen:"
                                  " the server is told its port)")
                 if self.port_mode() == "announced" and "@PORT@" in value:
-                    raise Broken(f"{self.where(key)}: @PORT@ with PORT=announced (it picks its own)")
+                    raise Broken(f"{self.where(key)}: @PORT@ with PORT=announced (it picks its"
+                                 " own)")
             if key.startswith("CONFIG"):
                 self._text(value, key)
 

@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034,SC2154  # peers_picked is for the caller; peers_run, peers_root and BUILD come from it
+# shellcheck shell=bash disable=SC2034,SC2154  # outputs for, and inputs from, the caller
 # The peers of peers/*/ for the shell scripts (ci/compare.sh, ci/fuzz-peers.sh): which ones a
 # run uses, their packages, and starting and stopping them by PID. The manifests are read by
 # ci/lib/peers.py only; this file runs what it prints. Callers set BUILD (the build tree),

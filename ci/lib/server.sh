@@ -31,40 +31,46 @@ _server_fail() {
 }
 
 server_start_announced() {
-  local log=$1 pid port="" i name
+  local log=$1 pid port="" i name seconds=${SERVER_START_SECONDS:-10}
   shift
   name=${SERVER_NAME:-${1##*/}}
   "$@" >"$log" 2>&1 &
   pid=$!
-  for ((i = 0; i < ${SERVER_START_SECONDS:-10} * 10; i++)); do
+  for ((i = 0; i < seconds * 10; i++)); do
     port=$(sed -n 's#^listening on http://[^ ]*:\([0-9][0-9]*\).*#\1#p' "$log" | head -n 1)
     if [[ -n $port ]]; then
       server_pid=$pid
       server_port=$port
       return 0
     fi
-    kill -0 "$pid" 2>/dev/null || { _server_fail "$pid" "$log" "$name exited before listening"; return 1; }
+    if ! kill -0 "$pid" 2>/dev/null; then
+      _server_fail "$pid" "$log" "$name exited before listening"
+      return 1
+    fi
     sleep 0.1
   done
-  _server_fail "$pid" "$log" "$name printed no 'listening on' line in ${SERVER_START_SECONDS:-10} s"
+  _server_fail "$pid" "$log" "$name printed no 'listening on' line in $seconds s"
 }
 
 server_start_on_port() {
-  local log=$1 port=$2 pid i name
+  local log=$1 port=$2 pid i name seconds=${SERVER_START_SECONDS:-10}
   shift 2
   name=${SERVER_NAME:-${1##*/}}
   "$@" >"$log" 2>&1 &
   pid=$!
-  for ((i = 0; i < ${SERVER_START_SECONDS:-10} * 10; i++)); do
+  for ((i = 0; i < seconds * 10; i++)); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       server_pid=$pid
       server_port=$port
       return 0
     fi
-    kill -0 "$pid" 2>/dev/null || { _server_fail "$pid" "$log" "$name exited before listening"; return 1; }
+    if ! kill -0 "$pid" 2>/dev/null; then
+      _server_fail "$pid" "$log" "$name exited before listening"
+      return 1
+    fi
     sleep 0.1
   done
-  _server_fail "$pid" "$log" "$name did not accept on 127.0.0.1:$port in ${SERVER_START_SECONDS:-10} s"
+  _server_fail "$pid" "$log" "$name did not accept on 127.0.0.1:$port in $seconds s"
 }
 
 server_stop() {
@@ -85,5 +91,8 @@ server_stop() {
 }
 
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
 }

@@ -1,26 +1,31 @@
 # h1spec front door. Every target installs what it needs first (ci/install-deps.sh is a
 # no-op when everything is present).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-H1REF_RELEASE := build/release/reference/h1ref
+# The build tree every script is pointed at (they take --build DIR; none names one itself).
+# `make build` builds the CMake preset PRESET, whose tree is build/<preset>.
+PRESET ?= release
+BUILD ?= build/$(PRESET)
+TSAN_BUILD ?= build/tsan
 PORT ?= 8080
+comma := ,
 
 .PHONY: deps build run serve test lint test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
-	bench bench-models bench-parser compare fuzz-peers package test-package format format-check clean
+	bench bench-models bench-parser compare peers fuzz-peers package test-package format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
 
 build: deps
-	@cmake --preset release >/dev/null
-	@cmake --build --preset release -j $(JOBS)
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
 
 # Grades TARGET (host:port[=name]) with h1spec, or a freshly started h1ref when TARGET is empty.
 TARGET ?=
 run: build
-	@bash ci/run-suite.sh build/release "$(TARGET)"
+	@bash ci/run-suite.sh $(BUILD) "$(TARGET)"
 
 serve: build
-	$(H1REF_RELEASE) --root build/release/html --port $(PORT)
+	$(BUILD)/reference/h1ref --root $(BUILD)/html --port $(PORT)
 
 # Every pass, even after one fails (ci/test-all.sh): format, the release, ASan+UBSan and
 # TSan test runs, the fuzz smoke, `make run`, and last a check that nothing was written outside
@@ -48,6 +53,7 @@ test-asan: deps
 test-tsan: build
 	@cmake --preset tsan >/dev/null
 	@cmake --build --preset tsan -j $(JOBS)
+	@cmake --preset release -DH1_TSAN_H1REF=$(abspath $(TSAN_BUILD))/reference/h1ref >/dev/null
 	@ctest --preset release -L tsan
 
 # A short fuzz of every target (ASan+UBSan libFuzzer build); a crash fails make test. Its
@@ -65,7 +71,7 @@ test-fuzz-smoke: deps
 # Each prints its figures; about a minute in all. Not part of `make test`; the same scenarios
 # are ctest tests too (`ctest --preset release -L soak`).
 soak: build
-	@python3 reference/tests/soak/soak.py --h1ref $(H1REF_RELEASE)
+	@python3 reference/tests/soak/soak.py --h1ref $(BUILD)/reference/h1ref
 
 # Continuous fuzzing: FUZZ_SECONDS per target, every fuzz/<name>_fuzzer.cc unless FUZZ_TARGETS
 # names some. Crashes land in build/fuzz/crashes/, the grown corpora in build/fuzz/merged/.
@@ -78,20 +84,21 @@ fuzz: deps
 fuzz-coverage: deps
 	@bash ci/fuzz-coverage.sh
 
-# h1ref against nginx, lighttpd and h2o (one worker each, server on CPU 0, client on CPU 1):
+# h1ref against the bench peers of peers/*/ (nginx, lighttpd, h2o; one worker each, server on
+# CPU 0, client on CPU 1):
 # keep-alive, 1 MiB, Connection: close, pipelined, 10,000 idle connections and syscalls per
 # request, 3 interleaved repetitions; then the parser against http-parser. Writes
 # build/report/bench.{md,json}. BENCH_FLAGS go to ci/bench.py, e.g. BENCH_FLAGS='--reps 1'.
 BENCH_FLAGS ?=
 bench: deps
-	@bash ci/bench.sh $(BENCH_FLAGS)
+	@bash ci/bench.sh --build $(BUILD) $(BENCH_FLAGS)
 
 # What each concurrency model costs as connections grow: wrk against h1ref --model M at
 # 1, 10, 100 and 1,000 connections, keep-alive and a connection per request. Writes
 # build/report/models.{md,json,svg}. BENCH_SECONDS per point (default 3).
 BENCH_SECONDS ?= 3
 bench-models: build
-	@bash ci/bench-models.sh --no-build --seconds $(BENCH_SECONDS)
+	@bash ci/bench-models.sh --no-build --build $(BUILD) --seconds $(BENCH_SECONDS)
 
 # h1ref's request parser against Debian's http-parser on the same heads (Google Benchmark):
 # 5 interleaved repetitions, then a table of medians and the ratio. BENCH_ARGS go to the
@@ -99,19 +106,26 @@ bench-models: build
 BENCH_ARGS ?=
 bench-parser: build
 	@bash ci/install-deps.sh libhttp-parser-dev libbenchmark-dev
-	@cmake --preset release >/dev/null
-	@cmake --build --preset release -j $(JOBS) --target parser_bench
-	build/release/reference/bench/parser_bench $(BENCH_ARGS)
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target parser_bench
+	$(BUILD)/reference/bench/parser_bench $(BENCH_ARGS)
 
-# Grades nginx, lighttpd, h2o, Python's http.server and h1ref side by side (peers from Debian,
-# configs in ci/peers/); writes build/report/compare.{html,json,xml}.
+# Grades h1ref and the peers of peers/*/ side by side (nginx, lighttpd and h2o from Debian,
+# Python's http.server), or only those PEERS names (PEERS=nginx,h2o); writes
+# build/report/compare.{html,json,xml}. `make peers` lists them.
+PEERS ?=
 compare: build
-	@bash ci/compare.sh --no-build
+	@bash ci/compare.sh --no-build --build $(BUILD) --peers "$(PEERS)"
 
-# `h1spec fuzz` for FUZZ_PEER_SECONDS (default 60) against each of Debian's nginx, lighttpd and
-# h2o, with h1ref as the oracle; findings in build/report/fuzz-peers/ (summary.md lists them).
+# Every peer of peers/*/ with its role, runs, packages and version; fails on a broken manifest.
+peers:
+	@python3 ci/lib/peers.py table --build $(BUILD)
+
+# `h1spec fuzz` for FUZZ_PEER_SECONDS (default 60) against each fuzz peer of peers/*/ (nginx,
+# lighttpd, h2o) or those PEERS names, with h1ref as the oracle; findings in
+# build/report/fuzz-peers/ (summary.md lists them).
 fuzz-peers: build
-	@bash ci/fuzz-peers.sh --no-build
+	@bash ci/fuzz-peers.sh --no-build --build $(BUILD) $(subst $(comma), ,$(PEERS))
 
 # clang-tidy with the checks of .clang-tidy over every compiled source (ci/lint.sh);
 # LINT_BASE=COMMIT checks only what changed since that commit.
@@ -124,7 +138,7 @@ lint: deps
 H1_PACKAGE_VERSION = $(shell grep -m 1 '^project' CMakeLists.txt | grep -o 'VERSION [0-9.]*' | cut -d ' ' -f 2)
 H1_DEB = build/package/h1spec_$(H1_PACKAGE_VERSION)_$(shell dpkg --print-architecture).deb
 package: build
-	@cpack --config build/release/CPackConfig.cmake -B build/package >/dev/null
+	@cpack --config $(BUILD)/CPackConfig.cmake -B build/package >/dev/null
 	@test -f $(H1_DEB) && echo "package: $(H1_DEB)"
 
 # Checks the .deb, installs it with dpkg (root or sudo), grades the installed h1ref with the

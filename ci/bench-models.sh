@@ -5,7 +5,7 @@ set -uo pipefail
 usage() {
   cat <<'EOF'
 usage: ci/bench-models.sh [--seconds N] [--conns "1 10 100 1000"] [--models "epoll ..."]
-                          [--no-build]
+                          [--build DIR] [--no-build]
 
 For every model, scenario and connection count it starts `h1ref --model M` on a free
 loopback port pinned to CPU 0, runs wrk (Debian's) pinned to CPU 1 against /index.html,
@@ -23,7 +23,9 @@ options:
   --seconds N     wrk duration per run, at least 2 (default 3)
   --conns LIST    connection counts (default "1 10 100 1000")
   --models LIST   models (default: every model in `h1ref --help`)
-  --no-build      use the existing build/release
+  --build DIR     the build tree with h1ref and html/ (default: $BUILD, else
+                  build/release)
+  --no-build      use DIR as it is
   -h, --help      this text
 
 output: build/report/models.md, models.json, models.svg (and the raw wrk logs in
@@ -40,11 +42,13 @@ seconds=3
 conns="1 10 100 1000"
 models=""
 build=1
+BUILD=${BUILD:-build/release}
 while (($#)); do
   case "$1" in
     --seconds) seconds=${2:?}; shift ;;
     --conns) conns=${2:?}; shift ;;
     --models) models=${2:?}; shift ;;
+    --build) BUILD=${2:?}; shift ;;
     --no-build) build=0 ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
@@ -54,13 +58,17 @@ done
 [[ $seconds =~ ^[1-9][0-9]*$ ]] && ((seconds >= 2)) || die "--seconds wants an integer >= 2"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
+SERVER_TAG=bench-models
+# shellcheck source=ci/lib/server.sh
+source ci/lib/server.sh
+# shellcheck source=ci/lib/build.sh
+source ci/lib/build.sh
 bash ci/install-deps.sh wrk python3 util-linux curl || die "cannot install wrk"
 if ((build)); then
-  cmake --preset release >/dev/null && cmake --build build/release -j2 --target h1ref html_blob \
-    >/dev/null || die "build failed"
+  h1_build "$BUILD" h1ref html_blob || die "build failed"
 fi
-h1ref=build/release/reference/h1ref
+h1ref=$BUILD/reference/h1ref
 [[ -x $h1ref ]] || die "$h1ref is missing (drop --no-build)"
 if [[ -z $models ]]; then
   models=$("$h1ref" --help | sed -n '/^models/,/^$/s/^  \([a-z]\+\) .*/\1/p' | tr '\n' ' ')
@@ -83,36 +91,17 @@ fi
 
 server_pid=""
 stop_server() {
-  [[ -n $server_pid ]] || return 0
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid"
-    for _ in $(seq 1 150); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid"
-  fi
-  wait "$server_pid" 2>/dev/null
+  SERVER_STOP_SECONDS=15 server_stop "$server_pid"
   server_pid=""
 }
 trap stop_server EXIT
 trap 'stop_server; exit 130' INT TERM
 
 start_server() { # start_server MODEL -> sets server_pid and port
-  local log=$raw/server-$1.log
-  "${pin_server[@]}" "$h1ref" --root build/release/html --port 0 --model "$1" --workers 1 --quiet \
-    --max-connections 2048 >"$log" 2>&1 &
-  server_pid=$!
-  port=""
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's#^listening on http://127.0.0.1:\([0-9][0-9]*\).*#\1#p' "$log")
-    [[ -n $port ]] && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "bench-models: h1ref --model $1 did not start:" >&2
-  cat "$log" >&2
-  return 1
+  SERVER_NAME="h1ref --model $1" server_start_announced "$raw/server-$1.log" "${pin_server[@]}" \
+    "$h1ref" --root "$BUILD/html" --port 0 --model "$1" --workers 1 --quiet \
+    --max-connections 2048 || return 1
+  port=$server_port
 }
 
 results=$raw/results.tsv

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`make bench`: h1ref against nginx, lighttpd and h2o, one worker each, in the same run.
+"""`make bench`: h1ref against the bench peers of peers/*/, one worker each, in the same run.
 
 Every server is pinned to CPU 0 and every load generator to CPU 1. For each repetition the
 servers take turns (interleaved), each freshly started and stopped again by its PID. The
@@ -19,10 +19,15 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, str(ROOT / "ci/lib"))
+import peers as peerlib  # noqa: E402  (the manifests of peers/*/)
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SMALL = "small.html"
@@ -56,12 +61,6 @@ def log(msg):
 def die(msg, code=2):
     print(f"bench: {msg}", file=sys.stderr, flush=True)
     sys.exit(code)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def raise_nofile():
@@ -118,60 +117,27 @@ def rss_bytes(pid):
 # --- servers ----------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, name, run, h1ref):
-        self.name, self.run, self.h1ref = name, run, h1ref
+    """One peer of peers/*/ as `make bench` runs it (its bench config and start command)."""
+
+    def __init__(self, peer, run, build):
+        self.peer, self.name, self.run, self.build = peer, peer.name, run, build
         self.proc = None
         self.port = 0
 
-    def command(self):
-        root = str(self.run / "root")
-        if self.name == "h1ref":
-            return [self.h1ref, "--root", root, "--port", str(self.port), "--workers", "1",
-                    "--quiet", "--max-connections", "20000", "--idle-timeout", "60"]
-        conf = self.run / f"{self.name}.conf"
-        template = (ROOT / "ci/peers" / f"{self.name}-bench.conf").read_text()
-        # The comments name the placeholders; filled in they would read as nonsense.
-        text = "".join(l for l in template.splitlines(True) if not l.startswith("#"))
-        user = "user: nobody" if os.getuid() == 0 else ""
-        for key, value in (("@PORT@", str(self.port)), ("@ROOT@", root),
-                           ("@RUN@", str(self.run)), ("@USER@", user)):
-            text = text.replace(key, value)
-        conf.write_text(text)
-        return {
-            "nginx": ["nginx", "-c", str(conf), "-e", str(self.run / "nginx-error.log")],
-            "lighttpd": ["lighttpd", "-D", "-f", str(conf)],
-            "h2o": ["h2o", "-c", str(conf)],
-        }[self.name]
-
     def start(self):
-        self.port = free_port()
-        out = open(self.run / f"{self.name}.out", "ab")
-        self.proc = subprocess.Popen(["taskset", "-c", "0", *self.command()], stdout=out,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     preexec_fn=raise_nofile)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                time.sleep(0.2)  # let the worker processes settle
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        die(f"{self.name} did not start; see {self.run / (self.name + '.out')}", 1)
+        port = peerlib.free_port() if self.peer.port_mode() == "chosen" else None
+        argv = self.peer.command("bench", self.run, self.run / "root", self.build, port)
+        try:
+            self.proc, self.port = peerlib.start(["taskset", "-c", "0", *argv],
+                                                 self.run / f"{self.name}.out", port,
+                                                 preexec_fn=raise_nofile)
+        except RuntimeError as e:
+            die(f"{self.name}: {e}", 1)
+        time.sleep(0.2)  # let the worker processes settle
 
     def stop(self):
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc is not None:
+            peerlib.stop(self.proc)
         self.proc = None
 
     def url(self, path):
@@ -388,11 +354,11 @@ def _drain(sel, pending, request, deadline, keep):
 
 # --- the run ----------------------------------------------------------------------------
 
-def prepare_root(run):
+def prepare_root(run, build):
     root = run / "root"
     root.mkdir(parents=True)
-    shutil.copy(ROOT / "html/index.html", root / SMALL)
-    shutil.copy(ROOT / "html/index.html", root / "index.html")
+    shutil.copy(build / "html/index.html", root / SMALL)
+    shutil.copy(build / "html/index.html", root / "index.html")
     data = bytes((i * 131 + (i >> 8)) & 0xFF for i in range(1 << 20))
     (root / BIG).write_bytes(data)
     os.chmod(run, 0o755)
@@ -438,21 +404,39 @@ def summary(samples, key):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--h1ref", default=str(ROOT / "build/release/reference/h1ref"))
-    ap.add_argument("--servers", default="h1ref,nginx,lighttpd,h2o")
+    ap.add_argument("--build", default=os.environ.get("BUILD", "build/release"),
+                    help="the build tree with h1ref and html/ (default $BUILD, else build/release)")
+    ap.add_argument("--servers", help="comma-separated peers of peers/*/ (default: the reference"
+                    " and every peer whose RUNS has bench)")
     ap.add_argument("--scenarios", default="idle,ka-small,ka-1m,close,pipelined,syscalls")
     ap.add_argument("--seconds", type=int, default=5, help="per load run (default 5)")
     ap.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
     ap.add_argument("--idle", type=int, default=10000, help="idle connections (default 10000)")
     ap.add_argument("--syscall-requests", type=int, default=20000)
     ap.add_argument("--out", default=str(ROOT / "build/report"))
+    ap.add_argument("--list", action="store_true",
+                    help="print the servers with their versions and start commands, run nothing")
     args = ap.parse_args()
 
-    servers = [s for s in args.servers.split(",") if s]
+    peers = peerlib.load()  # a broken manifest is one line on stderr; the others still run
+    if args.servers is None:
+        servers = [p.name for p in peerlib.select(peers, "bench", "reference")] + \
+            [p.name for p in peerlib.select(peers, "bench", "origin")]
+    else:
+        servers = [s for s in args.servers.split(",") if s]
     scenarios = [s for s in args.scenarios.split(",") if s]
     for s in servers:
-        if s not in ("h1ref", "nginx", "lighttpd", "h2o"):
-            die(f"unknown server '{s}' (h1ref, nginx, lighttpd, h2o)")
+        if s not in peers or "bench" not in peers[s].runs():
+            die(f"unknown server '{s}' (the bench peers of peers/*/: "
+                f"{', '.join(p.name for p in peerlib.select(peers, 'bench'))})")
+    build = Path(args.build).resolve()
+    if args.list:
+        with tempfile.TemporaryDirectory() as scratch:
+            for s in servers:
+                argv = peers[s].command("bench", scratch, build / "html", build,
+                                        peerlib.free_port())
+                log(f"{s}: {peers[s].version(build)}\n  {' '.join(argv)}")
+        return
     for s in scenarios:
         if s not in SCENARIOS:
             die(f"unknown scenario '{s}' ({', '.join(SCENARIOS)})")
@@ -468,12 +452,12 @@ def main():
     run = out / "bench-run"
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir(parents=True)
-    size = prepare_root(run)
+    size = prepare_root(run, build)
     log(f"bench: {len(servers)} servers x {len(scenarios)} scenarios x {args.reps} repetitions,"
         f" {args.seconds} s per load run; small file {size} bytes; logs in {run}")
 
     samples = {sc: {sv: [] for sv in servers} for sc in scenarios}
-    handles = {name: Server(name, run, args.h1ref) for name in servers}
+    handles = {name: Server(peers[name], run, build) for name in servers}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
     try:
         for rep in range(args.reps):
@@ -495,6 +479,8 @@ def main():
     print()
     print(md)
     log(f"bench: {out / 'bench.md'}, {out / 'bench.json'}")
+    if peerlib.broken(peers):
+        die(f"left out, their manifests are broken: {', '.join(peerlib.broken(peers))}", 1)
 
 
 def brief(sc, r):

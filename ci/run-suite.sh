@@ -9,34 +9,18 @@ shift $(( $# >= 2 ? 2 : 1 ))
 report=build/report
 mkdir -p "$report"
 
-h1ref_pid=""
-cleanup() {
-  if [[ -n $h1ref_pid ]] && kill -0 "$h1ref_pid" 2>/dev/null; then
-    kill -TERM "$h1ref_pid"
-    wait "$h1ref_pid" 2>/dev/null
-  fi
-}
-trap cleanup EXIT INT TERM
+# shellcheck source=ci/lib/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/server.sh"
+SERVER_TAG=run-suite
+trap 'server_stop "$server_pid"' EXIT
+trap 'server_stop "$server_pid"; exit 130' INT TERM
 
 if [[ -z $target ]]; then
-  log=$(mktemp)
-  "$build/reference/h1ref" --root "$build/html" --port 0 --quiet >"$log" 2>&1 &
-  h1ref_pid=$!
-  port=""
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's#^listening on http://127.0.0.1:\([0-9][0-9]*\).*#\1#p' "$log")
-    [[ -n $port ]] && break
-    kill -0 "$h1ref_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [[ -z $port ]]; then
-    echo "run-suite: h1ref did not start:" >&2
-    cat "$log" >&2
+  log=$report/run-suite-h1ref.log
+  server_start_announced "$log" "$build/reference/h1ref" --root "$build/html" --port 0 --quiet ||
     exit 3
-  fi
-  rm -f "$log"
-  target="127.0.0.1:$port=h1ref"
-  echo "run-suite: started h1ref (pid $h1ref_pid) on 127.0.0.1:$port"
+  target="127.0.0.1:$server_port=h1ref"
+  echo "run-suite: started h1ref (pid $server_pid) on 127.0.0.1:$server_port"
 fi
 
 "$build/conformance/h1spec" --target "$target" \

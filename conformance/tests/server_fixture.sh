@@ -2,7 +2,8 @@
 # Starts, uses and stops loopback servers for ctest fixtures. State lives in STATE_DIR:
 # NAME.pid, NAME.port, NAME.log. Only processes started here are ever signalled, by PID.
 #
-#   server_fixture.sh start STATE_DIR NAME -- command args...   (waits for "listening on")
+#   server_fixture.sh start STATE_DIR NAME -- command args...   (waits for "listening on",
+#                                                               at most 10 s)
 #   server_fixture.sh stop  STATE_DIR NAME
 #   server_fixture.sh run   STATE_DIR [--expect-exit N] [--expect-output TEXT] -- command args...
 #
@@ -25,30 +26,19 @@ substitute() {
   printf '%s\0' "${out[@]}"
 }
 
+# The one shell reader of "listening on" and stopper by PID, shared with ci/.
+# shellcheck source=ci/lib/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../ci/lib/server.sh"
+SERVER_TAG=server_fixture
+
 start() {
   local state=$1 name=$2; shift 3
   mkdir -p "$state"
-  local log="$state/$name.log"
   mapfile -d '' cmd < <(substitute "$state" "$@")
-  "${cmd[@]}" >"$log" 2>&1 &
-  local pid=$!
-  echo "$pid" >"$state/$name.pid"
-  for _ in $(seq 1 100); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      cat "$log" >&2
-      die "$name exited before listening"
-    fi
-    local port
-    port=$(sed -n 's#^listening on http://[^ ]*:\([0-9][0-9]*\).*#\1#p' "$log" | head -n 1)
-    if [[ -n $port ]]; then
-      echo "$port" >"$state/$name.port"
-      echo "$name: pid $pid, port $port"
-      return 0
-    fi
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null
-  die "$name did not print 'listening on' within 10 s"
+  SERVER_NAME=$name server_start_announced "$state/$name.log" "${cmd[@]}" || exit 1
+  echo "$server_pid" >"$state/$name.pid"
+  echo "$server_port" >"$state/$name.port"
+  echo "$name: pid $server_pid, port $server_port"
 }
 
 stop() {
@@ -56,17 +46,9 @@ stop() {
   [[ -s "$state/$name.pid" ]] || { echo "$name: not running"; return 0; }
   local pid
   pid=$(cat "$state/$name.pid")
-  kill -TERM "$pid" 2>/dev/null
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null
-    rm -f "$state/$name.pid" "$state/$name.port"
-    die "$name (pid $pid) ignored SIGTERM for 5 s and was killed"
-  fi
   rm -f "$state/$name.pid" "$state/$name.port"
+  SERVER_STOP_SECONDS=5 server_stop "$pid" ||
+    die "$name (pid $pid) ignored SIGTERM for 5 s and was killed"
   # A sanitizer report in the server's log fails the fixture even when every case passed.
   if grep -E -m 3 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|WARNING: ThreadSanitizer|runtime error:' \
       "$state/$name.log" >&2; then

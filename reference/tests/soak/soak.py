@@ -23,6 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "ci/lib"))
+import peers as serverlib  # noqa: E402  (start a server, read its "listening on" port)
+
 PAGE = os.sysconf("SC_PAGE_SIZE")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -46,8 +50,8 @@ class Server:
     """h1ref as a child process; only this PID is ever signalled."""
 
     def __init__(self, h1ref, root, *args, nofile=None, cpu=None):
-        self.out = tempfile.TemporaryFile()
-        self.err = tempfile.TemporaryFile()
+        # Its stdout and stderr; deleted when closed.
+        self.log = tempfile.NamedTemporaryFile(prefix="h1ref-", suffix=".log")
 
         def limits():
             if nofile is not None:
@@ -55,19 +59,16 @@ class Server:
             if cpu is not None:
                 os.sched_setaffinity(0, {cpu})
 
-        self.proc = subprocess.Popen([h1ref, "--root", str(root), "--port", "0", *args],
-                                     stdout=subprocess.PIPE, stderr=self.err,
-                                     stdin=subprocess.DEVNULL, preexec_fn=limits)
-        line = self.proc.stdout.readline().decode()
-        if "listening on http://" not in line:
-            self.stop()
-            raise Failure(f"h1ref did not start: {line!r} {self.stderr()!r}")
-        self.port = int(line.rsplit(":", 1)[1])
+        try:
+            self.proc, self.port = serverlib.start(
+                [h1ref, "--root", str(root), "--port", "0", *args], self.log.name,
+                preexec_fn=limits)
+        except RuntimeError as e:
+            raise Failure(f"h1ref did not start: {e}")
         self.pid = self.proc.pid
 
     def stderr(self):
-        self.err.seek(0)
-        return self.err.read().decode(errors="replace")
+        return Path(self.log.name).read_bytes().decode(errors="replace")
 
     def alive(self):
         return self.proc.poll() is None

@@ -171,7 +171,7 @@ class Driver {
         if (n < s.size) break;
         continue;
       }
-      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(room, s.length));
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(room, s.length));
       std::size_t got = 0;
       while (got < want) {
         const std::size_t chunk = std::min(want - got, buffer_.size());

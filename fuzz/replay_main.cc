@@ -28,6 +28,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 // Present when a sanitizer runtime is linked: it then reports through this, not a signal.
+// NOLINTNEXTLINE(bugprone-reserved-identifier): the sanitizers' own name for it
 extern "C" void __sanitizer_set_death_callback(void (*callback)()) __attribute__((weak));
 
 namespace {

@@ -1,6 +1,8 @@
 // h1spec's entry point: `h1spec [options]` grades servers with the case suite, and
 // `h1spec fuzz [options]` runs the differential fuzzer.
 #include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
 #include <string>
 
 #include "cli/data_dirs.h"
@@ -12,9 +14,7 @@ namespace {
 
 constexpr const char* kVersion = "h1spec " H1_VERSION " (git " H1_GIT_REVISION ")";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   const h1spec::DataDirs data = h1spec::find_data_dirs();
   if (argc > 1 && std::string(argv[1]) == "fuzz") {
     return h1spec::fuzz::fuzz_main(argc - 1, argv + 1, {data.cases, data.docroot, data.h1ref});
@@ -71,4 +71,19 @@ int main(int argc, char** argv) {
     return rc == 0 ? h1spec::kExitOk : h1spec::kExitHarness;
   }
   return h1spec::run_suite(o);
+}
+
+}  // namespace
+
+// An exception that escapes (a file system error, memory) ends the run as a harness error with
+// one line, never as an abort.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "h1spec: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "h1spec: internal error\n";
+  }
+  return h1spec::kExitHarness;
 }

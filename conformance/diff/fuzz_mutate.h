@@ -40,7 +40,7 @@ struct Seed {
 // The Host every seed is expanded with: the same bytes go to the target and to the oracle.
 inline constexpr std::string_view kFuzzHost = "localhost";
 // Longer seeds ({{repeat}} bodies) are left out: they slow every exchange for little gain.
-inline constexpr std::size_t kMaxSeedBytes = 16 * 1024;
+inline constexpr std::size_t kMaxSeedBytes = 16'384;
 
 // The raw cases that send bytes, in case order; client-transport cases and long ones skipped.
 [[nodiscard]] std::vector<Seed> seeds_from_cases(const std::vector<Case>& cases);

@@ -18,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 
 // A side stops being read while this much is queued for the other side (backpressure).
 constexpr std::size_t kMaxQueued = 1 << 20;
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = 65'536;
 // Short enough that SIGTERM is noticed quickly, long enough not to spin.
 constexpr int kPollMs = 200;
 // A head held for rewriting is let go once the client has sent nothing for this long, and

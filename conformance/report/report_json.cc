@@ -32,7 +32,7 @@ std::string base64(std::string_view in) {
 
 // Raw bytes are kept whole up to this size; beyond it the report keeps the first part
 // and says how long the original was (a 1 MiB body per replay would bloat the file).
-constexpr std::size_t kMaxRawBytes = 64 * 1024;
+constexpr std::size_t kMaxRawBytes = 65'536;
 
 nlohmann::json replay_json(const ReplayRecord& r) {
   const std::string_view sent = std::string_view(r.sent).substr(0, kMaxRawBytes);

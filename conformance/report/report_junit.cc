@@ -53,11 +53,13 @@ bool write_junit(const std::string& path, const std::vector<CaseResult>& results
       << "\" time=\"" << seconds(sum.seconds) << "\">\n";
   for (std::size_t t = 0; t < opts.targets.size(); ++t) {
     std::vector<const CaseResult*> mine;
+    mine.reserve(results.size());
     for (const CaseResult& r : results) {
       if (r.target == t) mine.push_back(&r);
     }
     const RunSummary s = [&] {
       std::vector<CaseResult> copy;
+      copy.reserve(mine.size());
       for (const CaseResult* r : mine) copy.push_back(*r);
       return summarise(copy, 0);
     }();

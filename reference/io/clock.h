@@ -2,7 +2,7 @@
 // so this is where the monotonic and the wall clock are sampled.
 #pragma once
 
-#include <time.h>
+#include <ctime>
 
 #include "core/config.h"
 

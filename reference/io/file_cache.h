@@ -28,7 +28,7 @@ class FileCache final : public core::Files {
   struct Options {
     std::chrono::milliseconds ttl{1000};  ///< 0 turns the cache off (every call passes through)
     std::size_t max_entries = 256;        ///< paths held at once; further misses pass through
-    std::size_t max_content = 16 * 1024;  ///< files up to this size are kept in memory
+    std::size_t max_content = 16'384;     ///< files up to this size are kept in memory
   };
   struct Stats {
     std::size_t hits = 0;

@@ -41,7 +41,7 @@ Outcome snapshot(const RequestParser& p, ParseResult r) {
 Outcome parse_every_way(const std::string& input, const Limits& limits = Limits{}) {
   std::array<Field, 128> storage{};
   RequestParser whole(limits, storage);
-  const Outcome expected = snapshot(whole, whole.parse({input.data(), input.size()}));
+  Outcome expected = snapshot(whole, whole.parse({input.data(), input.size()}));
 
   std::array<Field, 128> storage2{};
   RequestParser bytewise(limits, storage2);

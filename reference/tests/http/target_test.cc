@@ -50,7 +50,7 @@ TEST_CASE("path_of and query_of split at the first '?'", "[target]") {
   CHECK(path_of("/a?") == "/a");
   CHECK(query_of("/a?").empty());
   CHECK(query_of("/a?b?c") == "b?c");
-  CHECK(path_of("?q") == "");
+  CHECK(path_of("?q").empty());
   CHECK(path_of("").empty());
 }
 
@@ -185,6 +185,7 @@ TEST_CASE("is_normalized checks the post-condition", "[target]") {
 
 TEST_CASE("every TargetError has a distinct name", "[target]") {
   std::vector<std::string_view> names;
+  names.reserve(h1::http::kTargetErrorCount);
   for (int i = 0; i < h1::http::kTargetErrorCount; ++i) {
     names.push_back(h1::http::to_string(static_cast<TargetError>(i)));
   }

@@ -160,6 +160,7 @@ TEST_CASE("a request fed one byte at a time gets the same response", "[integrati
 TEST_CASE("several workers share one port", "[integration]") {
   ServerProcess server(server_args(kHtml, {"--workers", "3"}));
   std::vector<RawClient> clients;
+  clients.reserve(12);
   for (int i = 0; i < 12; ++i) clients.emplace_back(server.port());
   for (RawClient& c : clients) c.send(request("GET", "/notes.txt"));
   for (RawClient& c : clients) CHECK(c.read_response().status == 200);

@@ -26,7 +26,7 @@ class TempTree {
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   // Writes a file (creating parent directories) and returns its full path.
   std::filesystem::path write(const std::string& rel, std::string_view content) const {
-    const auto p = path_ / rel;
+    auto p = path_ / rel;
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary) << content;
     return p;

@@ -11,6 +11,7 @@
 #                      name lookup was even attempted
 #     --log TEXT       some log line contains TEXT (repeatable)
 #     --no-log TEXT    no log line contains TEXT (repeatable)
+#     --connects N     the log holds exactly N connect lines, allowed or refused
 set -euo pipefail
 
 die() { echo "check_guard: $*" >&2; exit 1; }
@@ -18,7 +19,7 @@ die() { echo "check_guard: $*" >&2; exit 1; }
 [[ $# -ge 4 ]] || die "usage: check_guard.sh HOOK LOG [options] -- command..."
 hook=$1 log=$2
 shift 2
-block="" want_exit="" refusal="" stderr_has="" no_connect=0
+block="" want_exit="" refusal="" stderr_has="" no_connect=0 connects=""
 log_has=() log_lacks=()
 while [[ $# -gt 0 && $1 != -- ]]; do
   case $1 in
@@ -29,6 +30,7 @@ while [[ $# -gt 0 && $1 != -- ]]; do
     --no-connect) no_connect=1; shift ;;
     --log) log_has+=("$2"); shift 2 ;;
     --no-log) log_lacks+=("$2"); shift 2 ;;
+    --connects) connects=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
@@ -70,4 +72,8 @@ done
 for text in "${log_lacks[@]}"; do
   if grep -F -- "$text" "$log" 2>/dev/null; then bad "the hook log has: $text"; fi
 done
+if [[ -n $connects ]]; then
+  n=$(grep -c '^[a-z]* connect ' "$log" 2>/dev/null || true)
+  [[ $n -eq $connects ]] || bad "the hook logged $n connects, expected $connects"
+fi
 exit "$fail"

@@ -5,6 +5,8 @@
 #      worse (two MUST, one SHOULD, and a MAY that went from PASS to WARN), nothing as better.
 #   2. the fault's report is the baseline; h1ref must exit 0 and list the same cases as better.
 #   3. the fault against its own report: no change, exit 0 although MUST cases fail.
+#   4. the fault under another name than the baseline's: a warning before the run, and every
+#      failure counts (exit 1) instead of all hiding as "not in it".
 # Usage: check_baseline.sh STATE_DIR H1SPEC OUT_DIR   (fixtures h1ref and faulty-not-found-200)
 set -euo pipefail
 state=$1 h1spec=$2 out=$3
@@ -58,4 +60,7 @@ grep -qE "against the baseline .*bad.json: 0 worse, 0 better, 0 not in it$" "$ou
   bad "same: the summary is not '0 worse, 0 better, 0 not in it'"
 grep -qE "h1spec: [0-9]+ passed, 3 failed, 1 warned" "$out/same.txt" ||
   bad "same: the failures themselves are not reported"
+run renamed 1 --target "127.0.0.1:$bad_port=renamed" --baseline "$out/good.json"
+grep -qF "h1spec: warning: the baseline $out/good.json holds no target named renamed (it holds: h1ref)" \
+  <(head -n 1 "$out/renamed.txt") || bad "renamed: the first line is not the unknown-target warning"
 exit "$fail"

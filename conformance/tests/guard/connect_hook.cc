@@ -129,8 +129,7 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
   return next(fd, addr, len);
 }
 
-ssize_t sendto(int fd, const void* buf, size_t n, int flags, const sockaddr* addr,
-               socklen_t len) {
+ssize_t sendto(int fd, const void* buf, size_t n, int flags, const sockaddr* addr, socklen_t len) {
   if (!permitted("sendto", addr)) {
     errno = EACCES;
     return -1;

@@ -40,7 +40,7 @@ TEST_CASE("HOST:PORT, [IPV6]:PORT and the =NAME suffix", "[endpoint]") {
   CHECK(parsed("127.0.0.1:1=h1ref").name == "h1ref");
   CHECK(parsed("[::1]:65535=six").name == "six");
   CHECK(parsed("[::1]:65535=six").port == 65535);
-  CHECK(parsed("localhost:80=a=b").name == "a=b");  // the first '=' ends the address
+  CHECK(parsed("localhost:80=a=b").name == "a=b");                // the first '=' ends the address
   CHECK(parsed("example.invalid:80").host == "example.invalid");  // parsed; the guard refuses
 }
 
@@ -50,11 +50,10 @@ TEST_CASE("bad targets are refused with a reason", "[endpoint]") {
   CHECK(refusal(":80") == "no host");
   CHECK(refusal("[]:80") == "no host");
   CHECK(refusal("127.0.0.1:80=") == "an empty name after '='");
-  for (const char* port : {"0", "65536", "99999999999999999999", "", "8o", "80x", "x80", "+80",
-                           "-1", " 80", "80 "}) {
+  for (const char* port :
+       {"0", "65536", "99999999999999999999", "", "8o", "80x", "x80", "+80", "-1", " 80", "80 "}) {
     INFO(port);
-    CHECK(refusal(std::string("127.0.0.1:") + port) ==
-          "the port must be a number from 1 to 65535");
+    CHECK(refusal(std::string("127.0.0.1:") + port) == "the port must be a number from 1 to 65535");
     CHECK(refusal(std::string("[::1]:") + port) == "the port must be a number from 1 to 65535");
   }
   CHECK(refusal("::1:80") == "an IPv6 address wants brackets: [::1]:8080");
@@ -82,8 +81,9 @@ TEST_CASE("authority() brackets IPv6; connect_host() maps localhost only", "[end
 }
 
 TEST_CASE("loopback literals are loopback", "[endpoint][guard]") {
-  for (const char* host : {"127.0.0.1", "127.0.0.0", "127.255.255.255", "127.1.2.3", "::1",
-                           "0:0:0:0:0:0:0:1", "0000::0001", "localhost", "LOCALHOST", "LocalHost"}) {
+  for (const char* host :
+       {"127.0.0.1", "127.0.0.0", "127.255.255.255", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1",
+        "0000::0001", "localhost", "LOCALHOST", "LocalHost"}) {
     INFO(host);
     CHECK(is_loopback_host(host));
   }
@@ -94,20 +94,20 @@ TEST_CASE("loopback literals are loopback", "[endpoint][guard]") {
   CHECK(is_loopback_host("::FFFF:127.9.8.7"));
 }
 
-TEST_CASE("everything else is not loopback, and nothing is resolved", "[endpoint][guard]") {
-  for (const char* host : {
-           "10.0.0.1", "192.168.1.1", "172.16.0.1", "8.8.8.8", "128.0.0.1", "126.255.255.255",
-           "0.0.0.0", "255.255.255.255", "::", "::2", "fd00::1", "fe80::1", "2001:db8::1",
-           "::ffff:10.0.0.1", "::ffff:126.0.0.1",
-           // IPv4-compatible (deprecated) is not mapped: the kernel does not route it to lo.
-           "::127.0.0.1",
-           // Names that merely look local: only "localhost" itself is taken, unresolved.
-           "127.0.0.1.example.com", "localhost.example.com", "localhost.", "localhostx",
-           "xlocalhost", "local", "example.invalid", "ip6-localhost",
-           // Forms inet_aton would read as 127.0.0.1 but a literal check must not accept.
-           "0x7f.1", "0x7f000001", "2130706433", "127.1", "127.0.1", "0177.0.0.1", "127.0.0.01",
-           // Not bare literals: spaces, brackets, zones, empties.
-           " 127.0.0.1", "127.0.0.1 ", "[::1]", "::1%lo", "", "127.0.0.1:80"}) {
+TEST_CASE("everything else is not loopback", "[endpoint][guard]") {
+  for (const char* host :
+       {"10.0.0.1", "192.168.1.1", "172.16.0.1", "8.8.8.8", "128.0.0.1", "126.255.255.255",
+        "0.0.0.0", "255.255.255.255", "::", "::2", "fd00::1", "fe80::1", "2001:db8::1",
+        "::ffff:10.0.0.1", "::ffff:126.0.0.1",
+        // IPv4-compatible (deprecated) is not mapped: the kernel does not route it to lo.
+        "::127.0.0.1",
+        // Names that merely look local: only "localhost" itself is taken, unresolved.
+        "127.0.0.1.example.com", "localhost.example.com", "localhost.", "localhostx", "xlocalhost",
+        "local", "example.invalid", "ip6-localhost",
+        // Forms inet_aton would read as 127.0.0.1 but a literal check must not accept.
+        "0x7f.1", "0x7f000001", "2130706433", "127.1", "127.0.1", "0177.0.0.1", "127.0.0.01",
+        // Not bare literals: spaces, brackets, zones, empties.
+        " 127.0.0.1", "127.0.0.1 ", "[::1]", "::1%lo", "", "127.0.0.1:80"}) {
     INFO(host);
     CHECK_FALSE(is_loopback_host(host));
   }

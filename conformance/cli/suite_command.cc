@@ -221,15 +221,16 @@ FailOn fail_on(const CliOptions& cli, const RunOptions& opts) {
 }
 
 // The exit status from the failures that count: every FAIL, or with a baseline only those
-// that got worse than it.
+// that got worse than it (for targets the baseline holds; see warn_unknown_targets).
 int exit_status(const std::vector<CaseResult>& results, const RunSummary& sum, FailOn on,
                 const Baseline* baseline, const RunOptions& opts) {
   if (sum.errors > 0) return kExitHarness;
   bool must = false, should = false;
   for (const CaseResult& r : results) {
     if (r.verdict != Verdict::fail) continue;
-    if (baseline != nullptr && compare_with(*baseline, opts.targets[r.target].name, r.test->id,
-                                            to_string(r.verdict)) != Change::worse) {
+    const std::string& name = opts.targets[r.target].name;
+    if (baseline != nullptr && holds_target(*baseline, name) &&
+        compare_with(*baseline, name, r.test->id, to_string(r.verdict)) != Change::worse) {
       continue;
     }
     must = must || r.test->level == Level::must;
@@ -271,6 +272,20 @@ void print_baseline_changes(const std::vector<CaseResult>& results, const Baseli
   }
   std::printf("h1spec: against the baseline %s: %zu worse, %zu better, %zu not in it\n",
               b.file.c_str(), worse, better, added);
+}
+
+// Before the run: a target name the baseline does not hold (a missing or different =NAME; the
+// default name has the port in it) would make every case "not in it" and hide every failure.
+void warn_unknown_targets(const Baseline& b, const RunOptions& opts) {
+  for (const Endpoint& t : opts.targets) {
+    if (holds_target(b, t.name)) continue;
+    std::string known;
+    for (const std::string& n : baseline_targets(b)) known += (known.empty() ? "" : ", ") + n;
+    std::printf(
+        "h1spec: warning: the baseline %s holds no target named %s (it holds: %s); every "
+        "failure of %s counts (give the same name with --target HOST:PORT=NAME)\n",
+        b.file.c_str(), t.name.c_str(), known.empty() ? "none" : known.c_str(), t.name.c_str());
+  }
 }
 
 // One look at each target before the cases: an unreachable one stops the run.
@@ -335,6 +350,7 @@ int run_suite(const CliOptions& cli) {
     std::cerr << "h1spec: " << error << "\n";
     return kExitHarness;
   }
+  if (!cli.baseline.empty()) warn_unknown_targets(baseline, opts);
   if (!check_report_paths(cli)) return kExitHarness;
   if (!preflight_targets(opts)) return kExitHarness;
   const auto start = Clock::now();

@@ -27,7 +27,9 @@ bool parse_endpoint(std::string_view text, Endpoint& out) {
   }
   in_addr probe{};
   const std::string host(text.substr(0, colon));
-  if (::inet_pton(AF_INET, host.c_str(), &probe) != 1) return false;
+  if (::inet_pton(AF_INET, host.c_str(), &probe) != 1 || (ntohl(probe.s_addr) >> 24) != 127) {
+    return false;
+  }
   out = {host, static_cast<std::uint16_t>(value)};
   return true;
 }

@@ -45,7 +45,8 @@ struct Endpoint {
   std::uint16_t port = 0;
 };
 
-// Parses "A.B.C.D:PORT"; false when either part is malformed.
+// Parses "127.B.C.D:PORT"; false when either part is malformed or the address is not in
+// 127.0.0.0/8: the relay sends deliberately broken HTTP, so never off this machine.
 [[nodiscard]] bool parse_endpoint(std::string_view text, Endpoint& out);
 
 // A socket listening on 127.0.0.1:port (0 picks a free port), or an empty Fd.

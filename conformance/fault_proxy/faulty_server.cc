@@ -53,7 +53,7 @@ struct Worker {
 int usage(const std::string& why) {
   std::fprintf(stderr,
                "h1fault: %s\n"
-               "usage: h1fault --fault NAME --upstream HOST:PORT [--root DIR] [--port N]\n"
+               "usage: h1fault --fault NAME --upstream 127.B.C.D:PORT [--root DIR] [--port N]\n"
                "faults: %s\n",
                why.c_str(), h1spec::faulty::fault_names().c_str());
   return 2;
@@ -74,7 +74,9 @@ std::optional<std::string> parse_options(int argc, char** argv, Options& out) {
       out.relay.fault = *fault;
       have_fault = true;
     } else if (flag == "--upstream") {
-      if (!parse_endpoint(value, out.relay.upstream)) return "bad --upstream, want A.B.C.D:PORT";
+      if (!parse_endpoint(value, out.relay.upstream)) {
+        return "bad --upstream, want 127.B.C.D:PORT (loopback only)";
+      }
       have_upstream = true;
     } else if (flag == "--root") {
       out.relay.root = std::string(value);

@@ -46,6 +46,19 @@ int verdict_rank(std::string_view verdict) {
   return -1;
 }
 
+std::vector<std::string> baseline_targets(const Baseline& b) {
+  std::vector<std::string> out;
+  for (const auto& [key, verdict] : b.verdicts) {
+    if (out.empty() || out.back() != key.first) out.push_back(key.first);
+  }
+  return out;
+}
+
+bool holds_target(const Baseline& b, const std::string& target) {
+  const auto it = b.verdicts.lower_bound({target, ""});
+  return it != b.verdicts.end() && it->first.first == target;
+}
+
 Change compare_with(const Baseline& b, const std::string& target, const std::string& case_id,
                     std::string_view verdict, std::string* before) {
   const auto it = b.verdicts.find({target, case_id});

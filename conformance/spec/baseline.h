@@ -23,6 +23,13 @@ struct Baseline {
 // -1 for a spelling no report uses.
 [[nodiscard]] int verdict_rank(std::string_view verdict);
 
+// The target names the baseline holds results for, in order.
+[[nodiscard]] std::vector<std::string> baseline_targets(const Baseline& b);
+
+// True when the baseline holds any result for this target name. A target it does not know is
+// graded without it: every failure counts, or a renamed target would hide them all.
+[[nodiscard]] bool holds_target(const Baseline& b, const std::string& target);
+
 enum class Change : std::uint8_t { same, worse, better, added };
 
 // Compares one current verdict with the baseline's for that target and case.

@@ -34,6 +34,9 @@ server_start_announced() {
   local log=$1 pid port="" i name seconds=${SERVER_START_SECONDS:-10}
   shift
   name=${SERVER_NAME:-${1##*/}}
+  # Emptied here, not only by the child's redirection: until the child gets to it, the log
+  # may still hold an earlier run's "listening on" line, with a port nobody listens on now.
+  : >"$log"
   "$@" >"$log" 2>&1 &
   pid=$!
   for ((i = 0; i < seconds * 10; i++)); do

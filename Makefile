@@ -27,9 +27,9 @@ run: build
 serve: build
 	$(BUILD)/reference/h1ref --root $(BUILD)/html --port $(PORT)
 
-# Every pass, even after one fails (ci/test-all.sh): format, the release, ASan+UBSan and
-# TSan test runs, the fuzz smoke, `make run`, and last a check that nothing was written outside
-# build/. Ends with a table of the passes; exits non-zero if any failed.
+# Every pass, even after one fails (ci/test-all.sh): format, lint of the changed files, the
+# release, ASan+UBSan and TSan test runs, the fuzz smoke, `make run`, and last a check that
+# nothing was written outside build/. Ends with a table of the passes; non-zero if any failed.
 test: deps
 	@bash ci/test-all.sh
 

@@ -20,8 +20,8 @@ cmake --preset release >/dev/null
 db=build/release/compile_commands.json
 
 if [[ -n $base ]]; then
-  git rev-parse --verify -q "$base^{commit}" >/dev/null || {
-    echo "lint: '$base' is not a commit" >&2
+  git rev-parse --verify -q "$base^{tree}" >/dev/null || {
+    echo "lint: '$base' is not a commit or tree" >&2
     exit 3
   }
   changed=$(git diff --name-only "$base" -- '*.cc' '*.h')

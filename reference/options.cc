@@ -71,7 +71,7 @@ std::string quoted(std::string_view s) {
 
 // Applies one flag with its value; returns an error message or "".
 std::string apply(models::ServeOptions& o, std::string_view flag, std::string_view value) {
-  const std::string bad = "invalid value " + quoted(value) + " for " + std::string(flag);
+  std::string bad = "invalid value " + quoted(value) + " for " + std::string(flag);
   if (flag == "--root") {
     if (value.empty()) return bad;
     o.root = value;

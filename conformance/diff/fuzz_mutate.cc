@@ -13,7 +13,7 @@ constexpr std::string_view kMeaningful{"\r\n\0:\t ", 6};
 constexpr std::string_view kOther{
     ",;\"=\x7f\x80\xff"
     "0aZ-/.\x0b\x0c",
-    16};
+    15};
 
 constexpr std::array<std::string_view, 22> kHeaders = {
     "Content-Length: 0\r\n",

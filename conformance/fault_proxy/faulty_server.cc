@@ -6,10 +6,10 @@
 //   h1fault --fault NAME --upstream 127.0.0.1:PORT [--root DIR] [--port N]
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <csignal>
 
 #include <atomic>
 #include <cerrno>

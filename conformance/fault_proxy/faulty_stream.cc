@@ -11,7 +11,7 @@ namespace {
 
 // A head that grows past this without ending is not parsed any further. It is well above
 // h1ref's own head limit, so every head h1ref could accept is still seen whole.
-constexpr std::size_t kMaxHead = 64 * 1024;
+constexpr std::size_t kMaxHead = 65'536;
 
 // Where one call to extend_head() left the head.
 struct HeadScan {

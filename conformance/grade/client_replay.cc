@@ -86,7 +86,8 @@ ReplayRecord replay_client(const Case& c, const Endpoint& target, const RunOptio
   r.body = res->body;
   obs.responses.push_back(r);
   rec.received = r.version + " " + std::to_string(r.status) + " " + r.reason + "\r\n";
-  for (const auto& [name, value] : r.fields) rec.received += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : r.fields)
+    rec.received.append(name).append(": ").append(value).append("\r\n");
   rec.received += "\r\n" + r.body;
   rec.judgement = judge(c, obs, files, opts.profile);
   return rec;

@@ -109,8 +109,8 @@ struct CaseFile {
 [[nodiscard]] bool decode_bytes(const std::vector<std::string>& lines, std::string& out,
                                 std::string& error, std::size_t* bad_line = nullptr);
 
-// Decodes the escapes and templates of one line of text (no line structure) into out.
-[[nodiscard]] bool decode_escapes(std::string_view text, std::string& out, std::string& error);
+// Decodes the escapes and templates of s, one line of text (no line structure), into out.
+[[nodiscard]] bool decode_escapes(std::string_view s, std::string& out, std::string& error);
 
 // Replaces every "{{host}}" in bytes with host.
 [[nodiscard]] std::string expand_host(std::string_view bytes, std::string_view host);

@@ -4,13 +4,16 @@
 // EXPECTED holds one case id per line, with # comments. "ID ?" marks a case whose verdict
 // under the fault depends on timing the suite cannot control: it may FAIL or not, and the line
 // must say why in its comment.
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
-int main(int argc, char** argv) {
+namespace {
+
+int check(int argc, char** argv) {
   if (argc != 3) {
     std::cerr << "usage: fault_check REPORT.json EXPECTED.txt\n";
     return 2;
@@ -61,4 +64,15 @@ int main(int argc, char** argv) {
             << expected.size() << " expected, " << either.size() << " either way, " << problems
             << " mismatches\n";
   return problems == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return check(argc, argv);
+  } catch (const std::exception& e) {  // a report that is not the JSON it should be
+    std::cerr << "fault_check: " << e.what() << "\n";
+    return 2;
+  }
 }

@@ -54,7 +54,7 @@ class LineBuilder {
 
 SetupResult<std::unique_ptr<FileAccessLog>> FileAccessLog::open(const std::string& path) {
   using Result = SetupResult<std::unique_ptr<FileAccessLog>>;
-  if (path == "-") return Result::ok(std::unique_ptr<FileAccessLog>(new FileAccessLog(stdout)));
+  if (path == "-") return Result::ok(std::make_unique<FileAccessLog>(stdout));
   // "e": O_CLOEXEC, so the log never leaks into a child process.
   std::FILE* f = std::fopen(path.c_str(), "ae");
   if (f == nullptr) return Result::fail(errno_message("access log '" + path + "'", errno));

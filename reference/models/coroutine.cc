@@ -147,10 +147,10 @@ class Loop {
     for (Waiter* w : suspended_) {
       if (pick(*w)) due.push_back(w);
     }
-    for (std::size_t i = 0; i < due.size(); ++i) {
+    for (Waiter* w : due) {
       // Still suspended? Resuming an earlier one cannot end a later one's coroutine, but
       // check anyway: a waiter off the list has been resumed already.
-      if (due[i]->slot_ != Waiter::kNotSuspended) resume(*due[i], wake);
+      if (w->slot_ != Waiter::kNotSuspended) resume(*w, wake);
     }
   }
   void begin_stop(core::Now now) {

@@ -27,6 +27,7 @@ std::size_t resident_pages(const void* p, std::size_t n) {
   const auto first = reinterpret_cast<std::uintptr_t>(p) & ~(page - 1);
   const auto last = reinterpret_cast<std::uintptr_t>(p) + n;
   std::vector<unsigned char> vec((last - first + page - 1) / page);
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): mincore wants the page-aligned address
   REQUIRE(::mincore(reinterpret_cast<void*>(first), last - first, vec.data()) == 0);
   return static_cast<std::size_t>(
       std::count_if(vec.begin(), vec.end(), [](unsigned char c) { return (c & 1) != 0; }));

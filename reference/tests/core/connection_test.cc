@@ -288,7 +288,7 @@ TEST_CASE("unsafe paths are 400 on a connection that stays usable", "[connection
        {"/../etc/passwd", "/%2e%2e/x", "/%2E%2e/x", "/a%2fb", "/a%2F..%2Fb", "/a%00", "/a%5c..%5cb",
         "/sub/../../a.txt", "/%252e%252e/a.txt"}) {
     Harness h;
-    h.send("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n" + kGet);
+    h.send("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n" += kGet);
     const auto rs = h.responses();
     INFO(target);
     REQUIRE(rs.size() == 2);

@@ -41,7 +41,7 @@ Decoded decode(const std::string& in, std::size_t piece, const Limits& limits = 
 
 // Decodes every way (whole, byte by byte, in pieces of 2..7) and requires one answer.
 Decoded decode_every_way(const std::string& in, const Limits& limits = Limits{}) {
-  const Decoded whole = decode(in, 0, limits);
+  Decoded whole = decode(in, 0, limits);
   for (std::size_t piece = 1; piece < 8; ++piece) {
     INFO("piece " << piece << " input " << in);
     CHECK(decode(in, piece, limits) == whole);

@@ -40,6 +40,7 @@ TEST_CASE("FileAccessLog keeps lines whole across threads", "[file_log]") {
   {
     FileAccessLog log(f);
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&log] {
         for (int i = 0; i < 200; ++i) log.record({"GET", "/same/target", 200, 12345});

@@ -173,10 +173,12 @@ struct RecordingOrigin::Impl {
     bump();
   }
 
+  // Writes and shutdowns happen with mu held, so that whatever the peer has seen is in the
+  // record by the time the peer (or anyone) can take a snapshot.
   void on_writable(Conn& c) {
+    const std::lock_guard lock(mu);
     const ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-    const std::lock_guard lock(mu);
     RecordedConnection& rec = records[c.record];
     if (n < 0) {  // the peer is gone
       rec.peer_closed = true;
@@ -194,9 +196,9 @@ struct RecordingOrigin::Impl {
   void settle(Conn& c) {
     if (c.fd < 0 || !c.out.empty()) return;
     if (c.shut_after_flush && !c.write_shut) {
+      const std::lock_guard lock(mu);
       ::shutdown(c.fd, SHUT_WR);
       c.write_shut = true;
-      const std::lock_guard lock(mu);
       records[c.record].origin_closed = true;
       bump();
     }

@@ -4,13 +4,13 @@
 // stops it with exit 0. It lives in cli/ because cli/ holds the command lines: flags, exit
 // codes and signals stay out of the origin/ library that the grader links.
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,7 +60,7 @@ class Follower {
 int main(int argc, char** argv) {
   int port = 0;
   std::vector<std::string> reply_files;
-  std::map<std::size_t, std::string> after;
+  std::vector<std::string> after;
   std::string log_path;
   CLI::App app{
       "h1origin: a recording HTTP/1.1 origin on 127.0.0.1 for grading reverse proxies. Reply i "
@@ -97,9 +97,17 @@ int main(int argc, char** argv) {
     }
     script.replies.push_back(std::move(reply));
   }
-  for (const auto& [index, action] : after) {
+  for (const std::string& spec : after) {
+    std::size_t index = 0;
+    const std::size_t eq = spec.find('=');
+    const std::string action = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    const auto [end, ec] = std::from_chars(spec.data(), spec.data() + eq, index);
+    if (eq == std::string::npos || eq == 0 || ec != std::errc{} || end != spec.data() + eq) {
+      std::cerr << "h1origin: --after " << spec << ": expected I=keep|close|drop\n";
+      return h1spec::kExitHarness;
+    }
     if (index >= script.replies.size()) {
-      std::cerr << "h1origin: --after " << index << " names no --reply (there are "
+      std::cerr << "h1origin: --after " << spec << " names no --reply (there are "
                 << script.replies.size() << ")\n";
       return h1spec::kExitHarness;
     }
@@ -111,8 +119,7 @@ int main(int argc, char** argv) {
     } else if (action == "drop") {
       a = h1spec::origin::AfterReply::close_without_reply;
     } else {
-      std::cerr << "h1origin: --after " << index << "=" << action
-                << ": expected keep, close or drop\n";
+      std::cerr << "h1origin: --after " << spec << ": expected keep, close or drop\n";
       return h1spec::kExitHarness;
     }
   }

@@ -1,5 +1,6 @@
 #include "origin/recording_origin.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <string>
@@ -178,26 +179,49 @@ TEST_CASE("snapshots taken while clients run are consistent", "[origin]") {
   started(origin);
   constexpr int kClients = 4;
   constexpr int kEach = 25;
+  // Catch assertions are not thread-safe: each client thread only counts its failures, and
+  // the main thread checks them after the join.
+  std::atomic<int> client_failures{0};
   std::vector<std::thread> clients;
   for (int t = 0; t < kClients; ++t) {
-    clients.emplace_back([&origin, t] {
-      Client c(origin.port());
-      std::size_t want = 0;
+    clients.emplace_back([&origin, &client_failures, t] {
+      WireConnection conn;
+      Endpoint ep;
+      ep.host = "127.0.0.1";
+      ep.port = origin.port();
+      std::string error;
+      std::string got;
+      if (!conn.connect(ep, 5s, error)) {
+        ++client_failures;
+        return;
+      }
       for (int i = 0; i < kEach; ++i) {
         const std::string body = std::to_string(t) + ":" + std::to_string(i);
-        c.send("POST /c" + std::to_string(t) +
-               " HTTP/1.1\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
-        want += std::string_view("HTTP/1.1 200 OK\r\n").size();  // at least this much more
-        c.read_until(want);
-        want = c.got.size();
+        const auto deadline = Clock::now() + kWait;
+        if (!conn.send_all("POST /c" + std::to_string(t) + " HTTP/1.1\r\nContent-Length: " +
+                               std::to_string(body.size()) + "\r\n\r\n" + body,
+                           deadline)) {
+          ++client_failures;
+          return;
+        }
+        // Wait for the whole reply before the next request (each is "request N\n" long).
+        const std::size_t want = got.size() + default_reply(0, false).size();
+        while (got.size() < want && Clock::now() < deadline) {
+          if (conn.receive(got, deadline) != RecvStatus::data) break;
+        }
+        if (got.size() < want) {
+          ++client_failures;
+          return;
+        }
       }
     });
   }
   std::uint64_t last_generation = 0;
   std::size_t checks = 0;
+  const auto give_up = Clock::now() + 3 * kWait;  // a failed client must not hang the test
   for (bool done = false; !done;) {
     const Snapshot s = origin.snapshot();
-    done = s.requests == kClients * kEach;
+    done = s.requests == kClients * kEach || Clock::now() > give_up;
     CHECK(s.generation >= last_generation);
     last_generation = s.generation;
     std::size_t total = 0;
@@ -218,6 +242,7 @@ TEST_CASE("snapshots taken while clients run are consistent", "[origin]") {
     if (!done) (void)origin.wait_for_change(s.generation, 1s);
   }
   for (std::thread& t : clients) t.join();
+  CHECK(client_failures == 0);
   CHECK(checks > 1);
   const Snapshot s = origin.snapshot();
   REQUIRE(s.connections.size() == kClients);

@@ -4,7 +4,7 @@
 # when anything in conformance/ includes from reference/. Usage: check_layers.sh [ROOT]
 set -uo pipefail
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
-declare -A rank=([spec]=0 [wire]=1 [grade]=2 [report]=3 [diff]=3 [cli]=4)
+declare -A rank=([spec]=0 [wire]=1 [origin]=2 [grade]=3 [report]=4 [diff]=4 [cli]=5)
 bad=0
 checked=0
 while IFS= read -r -d '' file; do

@@ -1,6 +1,8 @@
 #include "spec/case_origin.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "spec/case_file.h"
 
@@ -184,4 +186,25 @@ TEST_CASE("malformed origin blocks name the file and line", "[case_origin]") {
   CHECK(first_error(x + "body-length x\n```\n") == "p.md:10: bad body statement \"body-length x\"");
   CHECK(first_error(x + "body-empty now\n```\n") ==
         "p.md:10: bad body statement \"body-empty now\"");
+}
+
+TEST_CASE("the README's whole proxy case parses", "[case_origin]") {
+  std::ifstream in(H1SPEC_README, std::ios::binary);
+  std::ostringstream readme;
+  readme << in.rdbuf();
+  const std::string text = readme.str();
+  const std::size_t open = text.find("\n~~~markdown\n");
+  REQUIRE(open != std::string::npos);
+  const std::size_t body = open + 13;
+  const std::size_t close = text.find("\n~~~\n", body);
+  REQUIRE(close != std::string::npos);
+  const CaseFile f =
+      parse_case_file("# Proxy\n" + text.substr(body, close + 1 - body), "readme.md");
+  const Case c = only_case(f);
+  CHECK(c.id == "PX-CONN-DROPPED");
+  CHECK(c.has_tag("proxy"));
+  REQUIRE(c.origin_replies.size() == 1);
+  CHECK(c.origin_replies[0].bytes == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+  REQUIRE(c.origin_expect);
+  CHECK(c.origin_expect->alternatives.at(0).requests.at(0).headers.size() == 2);
 }

@@ -15,8 +15,8 @@ enum class BodyFraming : std::uint8_t { none, content_length, chunked };
 
 struct Request {
   std::string method;
-  std::string target;   ///< as sent, not normalised
-  std::string version;  ///< "HTTP/1.1"
+  std::string target;                                       ///< as sent, not normalised
+  std::string version;                                      ///< "HTTP/1.1"
   std::vector<std::pair<std::string, std::string>> fields;  ///< in order, values OWS-trimmed
   std::string body;                                         ///< decoded (chunked is undone)
   std::vector<std::pair<std::string, std::string>> trailers;

@@ -359,6 +359,10 @@ class Parser {
     } else if (fence_info_ == "origin-expect") {
       if (current_->origin_expect) error(fence_line_, "a second ```origin-expect block");
       current_->origin_expect = parse_origin_expect(fence_, fence_line_, file_, out_.errors);
+    } else if (starts_with(fence_info_, "origin")) {
+      // A misspelt origin block would otherwise pass for prose and check nothing.
+      error(fence_line_, "unknown block ```" + fence_info_ +
+                             " (known: origin-reply, origin-reply close, origin-expect)");
     }
     (void)n;
   }

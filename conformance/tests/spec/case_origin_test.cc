@@ -145,6 +145,12 @@ TEST_CASE("malformed origin blocks name the file and line", "[case_origin]") {
         "p.md:9: ```origin-reply takes nothing or \"close\", not \"close now\"");
   CHECK(first_error("```origin-reply\nHTTP/1.1 200 OK\nX: \\q\n```\n") ==
         "p.md:11: in ```origin-reply: unknown escape \\q");
+  CHECK(first_error("```origin-expect close\nnothing forwarded\n```\n") ==
+        "p.md:9: unknown block ```origin-expect close (known: origin-reply, origin-reply close, "
+        "origin-expect)");
+  CHECK(first_error("```origin-replies\nHTTP/1.1 200 OK\n```\n") ==
+        "p.md:9: unknown block ```origin-replies (known: origin-reply, origin-reply close, "
+        "origin-expect)");
   CHECK(first_error("```origin-reply\n```\n") ==
         "p.md:9: an empty ```origin-reply sends nothing: write ```origin-reply close to close "
         "without a reply");

@@ -63,20 +63,20 @@ std::string target_path(std::string_view target) {
   return out;
 }
 
-SmugglingFinding smuggling_oracle(const ProxyExchange& x) {
+SmugglingFinding smuggling_oracle(const ProxyExchange& exchange) {
   SmugglingFinding out;
-  if (!x.client_fully_parsed) {
+  if (!exchange.client_fully_parsed) {
     out.reason = "the client's bytes are not all complete requests: nothing to compare";
     return out;
   }
-  std::vector<bool> used(x.client_sent.size(), false);
+  std::vector<bool> used(exchange.client_sent.size(), false);
   std::size_t retries = 0;
   bool smuggled = false;
-  for (std::size_t k = 0; k < x.at_origin.size() && !smuggled; ++k) {
-    const Request& got = x.at_origin[k];
+  for (std::size_t k = 0; k < exchange.at_origin.size() && !smuggled; ++k) {
+    const Request& got = exchange.at_origin[k];
     bool matched = false, repeat = false;
-    for (std::size_t c = 0; c < x.client_sent.size() && !matched; ++c) {
-      if (!same_request(got, x.client_sent[c])) continue;
+    for (std::size_t c = 0; c < exchange.client_sent.size() && !matched; ++c) {
+      if (!same_request(got, exchange.client_sent[c])) continue;
       if (!used[c]) {
         used[c] = true;
         matched = true;
@@ -96,10 +96,11 @@ SmugglingFinding smuggling_oracle(const ProxyExchange& x) {
                  ") is no request the client sent: the proxy and the origin cut the client's "
                  "bytes into different messages";
   }
-  const std::size_t sent = x.client_sent.size();
-  const bool desync = x.final_responses > sent;
-  const std::string responses = count(x.final_responses, "final response", "final responses") +
-                                " to " + count(sent, "request", "requests");
+  const std::size_t sent = exchange.client_sent.size();
+  const bool desync = exchange.final_responses > sent;
+  const std::string responses =
+      count(exchange.final_responses, "final response", "final responses") + " to " +
+      count(sent, "request", "requests");
   if (desync) {
     const std::string why = responses +
                             ": one response per request, in order (RFC 9112 §9.3), so the client "
@@ -112,7 +113,7 @@ SmugglingFinding smuggling_oracle(const ProxyExchange& x) {
     }
   }
   if (!smuggled && !desync) {
-    out.reason = count(x.at_origin.size(), "origin request", "origin requests") +
+    out.reason = count(exchange.at_origin.size(), "origin request", "origin requests") +
                  ", each one the client sent";
     if (retries > 0) out.reason += " (" + count(retries, "retry", "retries") + ")";
     out.reason += "; " + responses;

@@ -422,7 +422,7 @@ void Parser::expect_block(int first_line) {
       alt.line = n;
       if (w.size() > 1) {
         if (w[1] != "warn" && w[1] != "warn:") {
-          error(n, "expected \"or\" or \"or warn: reason\"");
+          error(n, R"(expected "or" or "or warn: reason")");
         }
         alt.warn = true;
         const std::size_t colon = line.find(':');

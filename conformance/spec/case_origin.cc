@@ -99,7 +99,7 @@ class ExpectParser {
       start_alternative(n);
       if (w.size() > 1) {
         if (w[1] != "warn" && w[1] != "warn:") {
-          error(n, "expected \"or\" or \"or warn: reason\"");
+          error(n, R"(expected "or" or "or warn: reason")");
           return false;
         }
         out_.alternatives.back().warn = true;
@@ -132,7 +132,7 @@ class ExpectParser {
       const bool at_most = w.size() == 4 && w[1] == "at" && w[2] == "most";
       std::size_t count = 0;
       if (!(w.size() == 2 || at_most) || !parse_size(w.back(), count)) {
-        error(n, "expected \"requests N\" or \"requests at most N\"");
+        error(n, R"(expected "requests N" or "requests at most N")");
         return false;
       }
       if (count_set_.back()) {
@@ -248,7 +248,7 @@ OriginReply parse_origin_reply(std::string_view args, const std::vector<std::str
   if (w.size() > 1 || (w.size() == 1 && w[0] != "close")) {
     errors.push_back(
         {std::string(file), fence_line,
-         "```origin-reply takes nothing or \"close\", not \"" + std::string(trim(args)) + "\""});
+         R"(```origin-reply takes nothing or "close", not ")" + std::string(trim(args)) + "\""});
   }
   reply.close = w.size() == 1 && w[0] == "close";
   std::string err;

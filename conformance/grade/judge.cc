@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "grade/quoted.h"
+
 namespace h1spec {
 
 namespace {
@@ -16,26 +18,6 @@ bool contains_icase(std::string_view hay, std::string_view needle) {
     if (iequals(hay.substr(i, needle.size()), needle)) return true;
   }
   return false;
-}
-
-std::string quoted(std::string_view s, std::size_t max = 60) {
-  std::string out = "\"";
-  for (char c : s.substr(0, max)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\r')
-      out += "\\r";
-    else if (c == '\n')
-      out += "\\n";
-    else if (u < 0x20 || u >= 0x7f) {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    } else
-      out += c;
-  }
-  if (s.size() > max) out += "...";
-  return out + "\"";
 }
 
 std::string hex_byte(char c) {

@@ -142,6 +142,39 @@ bool Case::has_tag(std::string_view tag) const {
   return std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
 
+bool parse_header_check(std::string_view verb, std::string_view line, HeaderCheck& out,
+                        std::string& error) {
+  std::string_view rest = trim(line.substr(verb.size()));
+  if (rest.empty()) {
+    error = std::string(verb) + " needs a field name";
+    return false;
+  }
+  const std::size_t colon = rest.find(':');
+  const std::size_t tilde = rest.find(" ~ ");
+  HeaderCheck h;
+  if (verb == "no-header") {
+    h.kind = HeaderCheck::Kind::absent;
+    h.name = std::string(rest);
+  } else if (tilde != std::string_view::npos &&
+             (colon == std::string_view::npos || tilde < colon)) {
+    h.kind = HeaderCheck::Kind::contains;
+    h.name = std::string(trim(rest.substr(0, tilde)));
+    h.value = std::string(trim(rest.substr(tilde + 3)));
+  } else if (colon != std::string_view::npos) {
+    h.kind = HeaderCheck::Kind::equals;
+    h.name = std::string(trim(rest.substr(0, colon)));
+    h.value = std::string(trim(rest.substr(colon + 1)));
+  } else {
+    h.name = std::string(rest);
+  }
+  if (h.name.empty() || h.name.find_first_of(" \t") != std::string::npos) {
+    error = "bad field name in \"" + std::string(line) + "\"";
+    return false;
+  }
+  out = std::move(h);
+  return true;
+}
+
 std::string CaseFileError::describe() const {
   return file + ":" + std::to_string(line) + ": " + message;
 }
@@ -320,6 +353,16 @@ class Parser {
       if (has_expect_) error(fence_line_, "a second ```expect block");
       has_expect_ = true;
       expect_block(fence_line_ + 1);
+    } else if (fence_info_ == "origin-reply" || starts_with(fence_info_, "origin-reply ")) {
+      current_->origin_replies.push_back(parse_origin_reply(
+          std::string_view(fence_info_).substr(12), fence_, fence_line_, file_, out_.errors));
+    } else if (fence_info_ == "origin-expect") {
+      if (current_->origin_expect) error(fence_line_, "a second ```origin-expect block");
+      current_->origin_expect = parse_origin_expect(fence_, fence_line_, file_, out_.errors);
+    } else if (starts_with(fence_info_, "origin")) {
+      // A misspelt origin block would otherwise pass for prose and check nothing.
+      error(fence_line_, "unknown block ```" + fence_info_ +
+                             " (known: origin-reply, origin-reply close, origin-expect)");
     }
     (void)n;
   }
@@ -341,6 +384,12 @@ class Parser {
     if (!c.split && c.why_no_split.empty()) error(n, c.id + ": split=no needs why-no-split");
     std::string file_tag = c.file.substr(0, c.file.rfind('.'));
     if (!c.has_tag(file_tag)) c.tags.push_back(file_tag);
+    // --tag proxy must find every case that needs an origin behind the target.
+    if ((!c.origin_replies.empty() || c.origin_expect) && !c.has_tag("proxy")) {
+      int at = c.origin_expect ? c.origin_expect->line : c.origin_replies.front().line;
+      if (!c.origin_replies.empty()) at = std::min(at, c.origin_replies.front().line);
+      error(at, c.id + ": an origin block needs tags=proxy in meta:");
+    }
     for (const Case& other : out_.cases) {
       if (other.id == c.id) error(n, "duplicate case id " + c.id);
     }
@@ -373,7 +422,7 @@ void Parser::expect_block(int first_line) {
       alt.line = n;
       if (w.size() > 1) {
         if (w[1] != "warn" && w[1] != "warn:") {
-          error(n, "expected \"or\" or \"or warn: reason\"");
+          error(n, R"(expected "or" or "or warn: reason")");
         }
         alt.warn = true;
         const std::size_t colon = line.find(':');
@@ -427,31 +476,10 @@ bool Parser::expect_statement(int n, const std::vector<std::string>& w, std::str
     return true;
   }
   if (verb == "header" || verb == "no-header") {
-    if (w.size() < 2) {
-      error(n, verb + " needs a field name");
-      return false;
-    }
     HeaderCheck h;
-    std::string_view rest = trim(line.substr(verb.size()));
-    const std::size_t colon = rest.find(':');
-    const std::size_t tilde = rest.find(" ~ ");
-    if (verb == "no-header") {
-      h.kind = HeaderCheck::Kind::absent;
-      h.name = std::string(rest);
-    } else if (tilde != std::string_view::npos &&
-               (colon == std::string_view::npos || tilde < colon)) {
-      h.kind = HeaderCheck::Kind::contains;
-      h.name = std::string(trim(rest.substr(0, tilde)));
-      h.value = std::string(trim(rest.substr(tilde + 3)));
-    } else if (colon != std::string_view::npos) {
-      h.kind = HeaderCheck::Kind::equals;
-      h.name = std::string(trim(rest.substr(0, colon)));
-      h.value = std::string(trim(rest.substr(colon + 1)));
-    } else {
-      h.name = std::string(rest);
-    }
-    if (h.name.empty() || h.name.find_first_of(" \t") != std::string::npos) {
-      error(n, "bad field name in \"" + std::string(line) + "\"");
+    std::string err;
+    if (!parse_header_check(verb, line, h, err)) {
+      error(n, err);
       return false;
     }
     current().headers.push_back(std::move(h));

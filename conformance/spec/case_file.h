@@ -8,6 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "spec/case_origin.h"
+#include "spec/case_parts.h"
+
 namespace h1spec {
 
 enum class Level : std::uint8_t { must, should, may };
@@ -20,20 +23,6 @@ struct StatusSet {
   std::vector<int> classes;  ///< 1..5 for "1xx".."5xx"
   [[nodiscard]] bool matches(int status) const;
   [[nodiscard]] std::string describe() const;
-};
-
-struct HeaderCheck {
-  enum class Kind : std::uint8_t { present, equals, contains, absent };
-  Kind kind = Kind::present;
-  std::string name;
-  std::string value;
-};
-
-struct BodyCheck {
-  enum class Kind : std::uint8_t { unchecked, exact, file, file_range, length, empty };
-  Kind kind = Kind::unchecked;
-  std::string text;  ///< exact: the bytes; file, file_range: the path under --docroot
-  std::uint64_t first = 0, last = 0, length = 0;
 };
 
 struct ExpectedResponse {
@@ -84,14 +73,11 @@ struct Case {
   std::vector<Capability> needs;   ///< capabilities the case depends on
   std::vector<std::string> sends;  ///< one entry per write; "{{host}}" still unexpanded
   std::vector<Alternative> alternatives;
+  // Proxy cases only (tag "proxy"): the recording origin's replies, in order, and what must
+  // reach it. Cases without these blocks leave them empty.
+  std::vector<OriginReply> origin_replies;
+  std::optional<OriginExpect> origin_expect;
   [[nodiscard]] bool has_tag(std::string_view tag) const;
-};
-
-struct CaseFileError {
-  std::string file;
-  int line = 0;
-  std::string message;
-  [[nodiscard]] std::string describe() const;  ///< "file:line: message"
 };
 
 struct CaseFile {

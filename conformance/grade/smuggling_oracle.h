@@ -1,0 +1,63 @@
+// The smuggling oracle of proxy cases: compares what the client sent through the proxy with
+// what reached the origin behind it, and the responses the client got back. Pure.
+//
+// SMUGGLED: a request reached the origin that the client never sent as a request, e.g. one
+// hidden in the body of another (the CL.TE and TE.CL attacks: the proxy and the origin cut the
+// byte stream into messages at different places, RFC 9112 §6.3 and §11.2). Each origin
+// request, in arrival order, is matched to the earliest unmatched client request with the
+// same method, the same path and query (an absolute-form target "http://a/x?y" counts as
+// "/x?y", since a proxy forwards origin-form, RFC 9112 §3.2.1) and the same body bytes after
+// the framing is undone (a proxy may re-frame chunked as Content-Length or the reverse).
+// Fields are not compared: proxies add Via and drop hop-by-hop fields by design. A second
+// copy of a client request whose method is idempotent is a retry, not smuggling: "A client,
+// proxy, or other intermediary MAY automatically retry" such requests (RFC 9110 §9.2.2).
+// Paths compare exactly: a proxy that rewrites them (percent-decoding, say) is graded
+// SMUGGLED, and a case about such a proxy must not use the oracle.
+//
+// DESYNC: the client got more final (non-1xx) responses than it sent requests. Each request
+// has exactly one final response and "a server MUST send its responses to those requests in
+// the same order that the requests were received" (RFC 9112 §9.3), so an extra response is
+// one the client will pair with the wrong request: the response queue is out of step. Fewer
+// responses is not graded: a server may close after an error and leave the rest unanswered
+// (the client retries them, §9.3.1), and a slow answer looks the same as a lost one.
+//
+// When the client's bytes did not parse completely into requests (client_fully_parsed is
+// false), the oracle cannot know what the client "sent as a request" and gives none.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wire/http_request.h"
+
+namespace h1spec {
+
+enum class SmugglingVerdict : std::uint8_t { none, smuggled, desync };
+
+[[nodiscard]] std::string_view to_string(SmugglingVerdict v);  ///< "none", "SMUGGLED", "DESYNC"
+
+// One replay of a proxy case, seen from both ends. The runner fills both sides over the same
+// span of time: if the client's canaries are in client_sent, they are in at_origin too.
+struct ProxyExchange {
+  std::vector<Request> client_sent;  ///< h1spec's strict reader over every byte the client wrote
+  bool client_fully_parsed = true;   ///< false: the reader stopped before the end of those bytes
+  std::size_t final_responses = 0;   ///< complete non-1xx responses the client read
+  std::vector<Request> at_origin;    ///< every back-end connection, in arrival order
+};
+
+struct SmugglingFinding {
+  SmugglingVerdict verdict = SmugglingVerdict::none;
+  std::string reason;  ///< always set: what was compared, and the first smuggled request
+  std::size_t smuggled_index = 0;  ///< smuggled: index in at_origin of the first one
+};
+
+[[nodiscard]] SmugglingFinding smuggling_oracle(const ProxyExchange& exchange);
+
+// The path and query of a request-target: "http://h:1/x?y" and "/x?y" both give "/x?y",
+// "http://h" gives "/"; an authority-form or asterisk-form target is returned unchanged.
+[[nodiscard]] std::string target_path(std::string_view target);
+
+}  // namespace h1spec

@@ -1,0 +1,127 @@
+#include "grade/smuggling_oracle.h"
+
+#include <catch2/catch.hpp>
+
+using namespace h1spec;
+
+namespace {
+
+Request request(std::string method, std::string target, std::string body = {}) {
+  Request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.version = "HTTP/1.1";
+  r.fields = {{"Host", "a"}};
+  r.body = std::move(body);
+  return r;
+}
+
+bool has(const std::string& text, const std::string& part) {
+  INFO(text);
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("oracle: a CL.TE smuggle is SMUGGLED", "[smuggling_oracle]") {
+  // The client's one request carries, as its Content-Length body, a chunked terminator and
+  // a second request. A proxy that frames by Transfer-Encoding ends the body at "0\r\n\r\n"
+  // and the origin reads GET /admin as a request of its own.
+  const std::string hidden = "0\r\n\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n";
+  ProxyExchange x;
+  x.client_sent = {request("POST", "/", hidden)};
+  x.final_responses = 1;
+  x.at_origin = {request("POST", "/"), request("GET", "/admin")};
+  // The proxy re-framed the body as empty, so even the first no longer matches.
+  SmugglingFinding f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::smuggled);
+  CHECK(f.smuggled_index == 0);
+  // With the first forwarded intact, the second is the smuggled one.
+  x.at_origin = {request("POST", "/", hidden), request("GET", "/admin")};
+  f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::smuggled);
+  CHECK(f.smuggled_index == 1);
+  CHECK(has(f.reason, "origin request 2 (\"GET /admin\") is no request the client sent"));
+  CHECK(to_string(f.verdict) == "SMUGGLED");
+}
+
+TEST_CASE("oracle: honest forwarding gives no verdict", "[smuggling_oracle]") {
+  ProxyExchange x;
+  x.client_sent = {request("GET", "/a"), request("POST", "/b", "xyz"), request("GET", "/a")};
+  x.final_responses = 3;
+  // Over two back-end connections, so out of order; bodies re-framed but equal once decoded.
+  x.at_origin = {request("POST", "/b", "xyz"), request("GET", "/a"), request("GET", "/a")};
+  x.at_origin[0].framing = BodyFraming::chunked;
+  const SmugglingFinding f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::none);
+  CHECK(f.reason == "3 origin requests, each one the client sent; 3 final responses to 3 requests");
+  CHECK(to_string(f.verdict) == "none");
+  // A proxy that rejects a request and forwards nothing is no smuggler either.
+  x.at_origin.clear();
+  x.final_responses = 1;
+  CHECK(smuggling_oracle(x).verdict == SmugglingVerdict::none);
+}
+
+TEST_CASE("oracle: absolute-form and origin-form targets match", "[smuggling_oracle]") {
+  CHECK(target_path("http://a:8080/x?y=1") == "/x?y=1");
+  CHECK(target_path("HTTPS://a/x") == "/x");
+  CHECK(target_path("http://a") == "/");
+  CHECK(target_path("http://a?q") == "/?q");
+  CHECK(target_path("/x?y") == "/x?y");
+  CHECK(target_path("a:443") == "a:443");  // authority-form
+  CHECK(target_path("*") == "*");
+  ProxyExchange x;
+  x.client_sent = {request("GET", "http://127.0.0.1:1/index.html?a")};
+  x.final_responses = 1;
+  x.at_origin = {request("GET", "/index.html?a")};
+  CHECK(smuggling_oracle(x).verdict == SmugglingVerdict::none);
+  x.at_origin = {request("GET", "/index.html?b")};
+  CHECK(smuggling_oracle(x).verdict == SmugglingVerdict::smuggled);
+}
+
+TEST_CASE("oracle: retries of idempotent requests are allowed, others are not",
+          "[smuggling_oracle]") {
+  ProxyExchange x;
+  x.client_sent = {request("GET", "/")};
+  x.final_responses = 1;
+  x.at_origin = {request("GET", "/"), request("GET", "/")};
+  SmugglingFinding f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::none);
+  CHECK(has(f.reason, "(1 retry)"));
+  x.client_sent = {request("POST", "/", "a")};
+  x.at_origin = {request("POST", "/", "a"), request("POST", "/", "a")};
+  f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::smuggled);
+  CHECK(f.smuggled_index == 1);
+}
+
+TEST_CASE("oracle: more final responses than requests is DESYNC", "[smuggling_oracle]") {
+  ProxyExchange x;
+  x.client_sent = {request("GET", "/")};
+  x.at_origin = {request("GET", "/")};
+  x.final_responses = 2;
+  SmugglingFinding f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::desync);
+  CHECK(has(f.reason, "2 final responses to 1 request"));
+  CHECK(has(f.reason, "RFC 9112 §9.3"));
+  CHECK(to_string(f.verdict) == "DESYNC");
+  // Fewer responses than requests is not graded (a close after an error is allowed).
+  x.final_responses = 0;
+  CHECK(smuggling_oracle(x).verdict == SmugglingVerdict::none);
+  // Smuggling and a desync together: SMUGGLED, and the reason says both.
+  x.at_origin.push_back(request("GET", "/admin"));
+  x.final_responses = 2;
+  f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::smuggled);
+  CHECK(has(f.reason, "; and 2 final responses to 1 request"));
+}
+
+TEST_CASE("oracle: a client stream that did not parse is not judged", "[smuggling_oracle]") {
+  ProxyExchange x;
+  x.client_fully_parsed = false;
+  x.at_origin = {request("GET", "/admin")};
+  x.final_responses = 5;
+  const SmugglingFinding f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::none);
+  CHECK(has(f.reason, "not all complete requests"));
+}

@@ -26,15 +26,16 @@ bash ci/check-clean-tree.sh --list >"$before"
 
 # The lint pass checks what changed, because clang-tidy over every file takes longer than the
 # rest of make test allows (`make lint` checks everything): the files changed since the branch
-# left origin/main, or else in the last 10 commits. LINT_BASE=COMMIT overrides.
+# left origin/main, or else by the last commit (for a merge: by the branch it brought in).
+# LINT_BASE=COMMIT overrides.
 lint_base() {
   local base
   if [[ -n ${LINT_BASE:-} ]]; then
     echo "$LINT_BASE"
   elif base=$(git merge-base HEAD origin/main 2>/dev/null) && [[ $base != "$(git rev-parse HEAD)" ]]; then
     echo "$base"
-  elif git rev-parse -q --verify HEAD~10 >/dev/null; then
-    echo HEAD~10
+  elif git rev-parse -q --verify HEAD~1 >/dev/null; then
+    echo HEAD~1
   else
     git hash-object -t tree /dev/null  # the empty tree: every file is new
   fi

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -55,9 +56,7 @@ class Follower {
   std::set<std::size_t> printed_errors_;
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   int port = 0;
   std::vector<std::string> reply_files;
   std::vector<std::string> after;
@@ -161,4 +160,18 @@ int main(int argc, char** argv) {
   origin.stop();
   follow.print_new(origin.snapshot());
   return h1spec::kExitOk;
+}
+
+}  // namespace
+
+// An exception that escapes ends the origin with one line and the harness status, never an abort.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "h1origin: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "h1origin: internal error\n";
+  }
+  return h1spec::kExitHarness;
 }

@@ -27,7 +27,7 @@ namespace {
 // The poll timeout only bounds how long a missed wake-up could delay stop() or reset();
 // every real event wakes the loop at once (sockets, or the wake pipe).
 constexpr int kPollMs = 200;
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = 65'536;
 constexpr int kAcceptsPerWake = 64;
 
 // One connection as the loop thread sees it; its record lives in Impl::records.

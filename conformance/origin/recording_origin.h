@@ -84,7 +84,7 @@ struct Snapshot {
 struct Options {
   std::string host = "127.0.0.1";  ///< must be a loopback address (127.0.0.0/8 or localhost)
   int port = 0;                    ///< 0: an ephemeral port, see port()
-  std::size_t max_bytes_per_connection = 1024 * 1024;  ///< cap of received (and of sent)
+  std::size_t max_bytes_per_connection = 1'048'576;  ///< cap of received (and of sent)
   std::size_t max_connections = 256;  ///< recorded per reset(); later ones are refused
 };
 

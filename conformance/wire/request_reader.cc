@@ -11,9 +11,9 @@ namespace {
 
 // Bounds on what a strict reader buffers before giving up, so a peer cannot make it wait on
 // an endless line. They are far above anything a real request needs.
-constexpr std::size_t kMaxHead = 64 * 1024;
+constexpr std::size_t kMaxHead = 65'536;
 constexpr std::size_t kMaxChunkLine = 4096;
-constexpr std::size_t kMaxTrailers = 64 * 1024;
+constexpr std::size_t kMaxTrailers = 65'536;
 
 bool is_tchar(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;

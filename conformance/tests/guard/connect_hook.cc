@@ -139,6 +139,7 @@ ssize_t sendto(int fd, const void* buf, size_t n, int flags, const sockaddr* add
   return next(fd, buf, n, flags, addr, len);
 }
 
+// NOLINTNEXTLINE(readability-inconsistent-declaration-parameter-name): libc names them __x
 ssize_t sendmsg(int fd, const msghdr* msg, int flags) {
   if (msg != nullptr && !permitted("sendmsg", static_cast<const sockaddr*>(msg->msg_name))) {
     errno = EACCES;
@@ -150,6 +151,7 @@ ssize_t sendmsg(int fd, const msghdr* msg, int flags) {
 
 // A numeric literal never reaches a resolver; any name would (glibc's own DNS sockets do
 // not pass through the connect above), so names are refused outright.
+// NOLINTNEXTLINE(readability-inconsistent-declaration-parameter-name): libc names them __x
 int getaddrinfo(const char* node, const char* service, const addrinfo* hints, addrinfo** res) {
   in6_addr probe{};
   const bool numeric = node == nullptr || ::inet_pton(AF_INET, node, &probe) == 1 ||

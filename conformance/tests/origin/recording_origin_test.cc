@@ -183,6 +183,7 @@ TEST_CASE("snapshots taken while clients run are consistent", "[origin]") {
   // the main thread checks them after the join.
   std::atomic<int> client_failures{0};
   std::vector<std::thread> clients;
+  clients.reserve(kClients);
   for (int t = 0; t < kClients; ++t) {
     clients.emplace_back([&origin, &client_failures, t] {
       WireConnection conn;
@@ -221,7 +222,7 @@ TEST_CASE("snapshots taken while clients run are consistent", "[origin]") {
   const auto give_up = Clock::now() + 3 * kWait;  // a failed client must not hang the test
   for (bool done = false; !done;) {
     const Snapshot s = origin.snapshot();
-    done = s.requests == kClients * kEach || Clock::now() > give_up;
+    done = s.requests == std::size_t{kClients} * kEach || Clock::now() > give_up;
     CHECK(s.generation >= last_generation);
     last_generation = s.generation;
     std::size_t total = 0;

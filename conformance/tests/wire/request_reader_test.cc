@@ -154,7 +154,7 @@ const std::vector<MalformedRow>& malformed_rows() {
       {"GET / HTTP/1.1\r\nHost a\r\n\r\n", "field line without a colon: \"Host a\""},
       {"GET / HTTP/1.1\r\n: a\r\n\r\n", "field line with an empty name: \": a\""},
       {"GET / HTTP/1.1\r\nHo(st: a\r\n\r\n", "invalid byte 0x28 in the field name \"Ho(st\""},
-      {std::string("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n", 27), "NUL in the value of field \"X\""},
+      {std::string("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n", 26), "NUL in the value of field \"X\""},
       {"GET / HTTP/1.1\r\nX: a\x01z\r\n\r\n", "control byte 0x01 in the value of field \"X\""},
       {"GET / HTTP/1.1\r\nX: a\x7f\r\n\r\n", "control byte 0x7f in the value of field \"X\""},
       {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",

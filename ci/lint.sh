@@ -17,6 +17,9 @@ esac
 tidy=$(command -v run-clang-tidy-14 || command -v run-clang-tidy || true)
 [[ -n $tidy ]] || { echo "lint: run-clang-tidy not found (make deps installs clang-tidy)" >&2; exit 3; }
 cmake --preset release >/dev/null
+# The headers the build generates (h1_version.h) must exist before clang-tidy parses a source
+# that includes them, also in a fresh clone where nothing is built yet.
+cmake --build build/release --target h1_version_header >/dev/null
 db=build/release/compile_commands.json
 
 if [[ -n $base ]]; then

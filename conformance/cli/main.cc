@@ -31,6 +31,16 @@ int run(int argc, char** argv) {
   app.get_formatter()->column_width(34);
   app.add_option("--target", o.targets, "server to grade, HOST:PORT[=NAME]; repeatable")
       ->type_name("HOST:PORT[=NAME]");
+  app.add_option("--proxy", o.proxies,
+                 "reverse proxy to grade (loopback), HOST:PORT[=NAME]; repeatable, each with an "
+                 "--origin-port")
+      ->type_name("HOST:PORT[=NAME]");
+  app.add_option("--origin-port", o.origin_ports,
+                 "the k-th proxy forwards to 127.0.0.1:N, where h1spec runs its recording origin")
+      ->type_name("N");
+  app.add_option("--origin-backend", o.origin_backend,
+                 "with --proxy, also run the origin cases: the origin relays them to this server")
+      ->type_name("HOST:PORT");
   app.add_flag("--allow-remote", o.allow_remote,
                "also send to targets that are not loopback addresses (only hosts you own)");
   app.add_option("--case", o.case_globs, "select cases by id glob; repeatable")->type_name("GLOB");

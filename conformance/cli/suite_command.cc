@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/proxy_setup.h"
 #include "grade/preflight.h"
 #include "grade/runner.h"
 #include "report/report.h"
@@ -59,6 +60,7 @@ bool build_run_options(const CliOptions& cli, RunOptions& opts) {
     }
     opts.targets.push_back(ep);
   }
+  if (!parse_proxies(cli, opts)) return false;
   if (!cli.fail_on.empty() && cli.fail_on != "must" && cli.fail_on != "should" &&
       cli.fail_on != "never") {
     std::cerr << "h1spec: --fail-on must be must, should or never\n";
@@ -139,6 +141,10 @@ void apply_waiver(CaseResult& r, const WaiverMap& waivers, const std::string& to
   if (it == mine.end() || r.verdict != Verdict::fail) return;
   const Waiver& w = it->second;
   const std::string about = w.reason + (w.link.empty() ? "" : " (" + w.link + ")");
+  if (r.danger()) {  // a smuggled request or a response queue out of step is never waived
+    r.reason += " [not waived: " + std::string(to_string(r.smuggling)) + " is never waived]";
+    return;
+  }
   if (today <= w.expires) {
     r.verdict = Verdict::waived;
     r.reason = "waived until " + w.expires + ": " + about + "; the failure: " + r.reason;
@@ -233,7 +239,7 @@ int exit_status(const std::vector<CaseResult>& results, const RunSummary& sum, F
         compare_with(*baseline, name, r.test->id, to_string(r.verdict)) != Change::worse) {
       continue;
     }
-    must = must || r.test->level == Level::must;
+    must = must || r.test->level == Level::must || r.danger();
     should = should || r.test->level == Level::should;
   }
   if (on == FailOn::never) return kExitOk;
@@ -325,9 +331,11 @@ int run_suite(const CliOptions& cli) {
     return kExitOk;
   }
   if (opts.targets.empty()) {
-    std::cerr << "h1spec: give at least one --target HOST:PORT\n";
+    std::cerr << "h1spec: give at least one --target HOST:PORT (or --proxy HOST:PORT "
+                 "--origin-port N)\n";
     return kExitHarness;
   }
+  drop_ungradable(cli, chosen);
   if (chosen.empty()) {
     std::cerr << "h1spec: no case matches the selection\n";
     return kExitHarness;
@@ -352,7 +360,11 @@ int run_suite(const CliOptions& cli) {
   }
   if (!cli.baseline.empty()) warn_unknown_targets(baseline, opts);
   if (!check_report_paths(cli)) return kExitHarness;
-  if (!preflight_targets(opts)) return kExitHarness;
+  ProxyOrigins origins;  // stopped when the run is over
+  if (cli.proxies.empty() ? !preflight_targets(opts)
+                          : !start_origins(cli, opts, origins) || !preflight_proxies(opts)) {
+    return kExitHarness;
+  }
   const auto start = Clock::now();
   const std::vector<CaseResult> results = run_cases(
       chosen, opts, files,
@@ -374,6 +386,10 @@ int run_suite(const CliOptions& cli) {
       "(%.1f cases/s)\n",
       sum.passed, sum.failed, sum.warned, sum.not_applicable, sum.waived, sum.errors, seconds,
       seconds > 0 ? static_cast<double>(results.size()) / seconds : 0.0);
+  if (!cli.proxies.empty()) {
+    std::printf("h1spec: %zu SMUGGLED, %zu DESYNC (each a FAIL counted as a MUST failure)\n",
+                sum.smuggled, sum.desync);
+  }
   const bool reports_ok = write_reports(cli, results, opts, sum);
   const int rc = exit_status(results, sum, fail_on(cli, opts),
                              cli.baseline.empty() ? nullptr : &baseline, opts);

@@ -16,6 +16,9 @@ inline constexpr int kExitHarness = 3;
 
 struct CliOptions {
   std::vector<std::string> targets;  ///< HOST:PORT[=NAME]
+  std::vector<std::string> proxies;  ///< HOST:PORT[=NAME] of reverse proxies (cli/proxy_setup.h)
+  std::vector<int> origin_ports;     ///< the k-th proxy forwards to 127.0.0.1:origin_ports[k]
+  std::string origin_backend;        ///< HOST:PORT the origins relay non-proxy cases to
   std::vector<std::string> case_globs;
   std::vector<std::string> tags;
   std::string profile = "rfc";

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "grade/client_replay.h"
+#include "grade/proxy_replay.h"
 #include "spec/hash.h"
 
 namespace h1spec {
@@ -207,8 +208,10 @@ bool apply_close_action(const Case& c, WireConnection& conn, Reader& reader,
   return true;
 }
 
+// at_end (may be empty) hears once that the case's own exchange is over, before any canary.
 ReplayRecord replay_raw(const Case& c, const Endpoint& target, const RunOptions& opts,
-                        ExpectedFiles& files, Replay mode, std::size_t split_at) {
+                        ExpectedFiles& files, Replay mode, std::size_t split_at,
+                        const ExchangeEnd& at_end) {
   ReplayRecord rec;
   rec.mode = mode;
   rec.split_at = split_at;
@@ -227,6 +230,11 @@ ReplayRecord replay_raw(const Case& c, const Endpoint& target, const RunOptions&
   (void)send_blocks(conn, blocks, mode, split_at, Clock::now() + 4 * timeout);  // judged below
   const auto deadline = Clock::now() + timeout;
   Observation obs;
+  bool ended = false;
+  const auto end_exchange = [&] {
+    if (!ended && at_end) at_end(obs);
+    ended = true;
+  };
   Reader reader{c, conn, rec.received, obs};
   if (apply_close_action(c, conn, reader, deadline)) {
     reader.read_until(max_responses(c), deadline);
@@ -234,6 +242,7 @@ ReplayRecord replay_raw(const Case& c, const Endpoint& target, const RunOptions&
     // fallback when only a close is acceptable.
     if (!reader.eof && any_could_match(c, obs, files, ConnectionExpect::open)) {
       obs.trailing_bytes = rec.received.size() - reader.offset;
+      end_exchange();
       const CanaryOutcome k =
           check_canary(conn, target, opts, files, obs.canary_ok, obs.canary_detail);
       obs.closed_checked = k != CanaryOutcome::silent;
@@ -245,6 +254,7 @@ ReplayRecord replay_raw(const Case& c, const Endpoint& target, const RunOptions&
       obs.trailing_bytes = rec.received.size() - reader.offset;
     }
   }
+  end_exchange();
   for (const Alternative& alt : c.alternatives) {
     if (alt.server_alive) {
       // Ours is done with: closing it first means a server that serves one connection at a
@@ -288,17 +298,31 @@ CaseResult run_case(const Case& c, std::size_t target, const RunOptions& opts, E
     return result;
   }
   const Endpoint& ep = opts.targets[target];
+  origin::RecordingOrigin* const behind =
+      target < opts.origins.size() ? opts.origins[target] : nullptr;
+  const auto replay = [&](Replay mode, std::size_t cut) {
+    if (behind == nullptr) return replay_raw(c, ep, opts, files, mode, cut, {});
+    return replay_through_proxy(c, ep.authority(), *behind, opts, [&](const ExchangeEnd& end) {
+      return replay_raw(c, ep, opts, files, mode, cut, end);
+    });
+  };
   if (c.transport == Transport::client) {
-    result.replays.push_back(replay_client(c, ep, opts, files));
+    if (behind == nullptr) {
+      result.replays.push_back(replay_client(c, ep, opts, files));
+    } else {
+      result.replays.push_back(replay_through_proxy(
+          c, ep.authority(), *behind, opts,
+          [&](const ExchangeEnd&) { return replay_client(c, ep, opts, files); }));
+    }
   } else {
-    result.replays.push_back(replay_raw(c, ep, opts, files, Replay::whole, 0));
+    result.replays.push_back(replay(Replay::whole, 0));
     if (opts.split && c.split) {
       std::size_t total = 0;
       for (const std::string& s : c.sends) total += expand_host(s, ep.authority()).size();
       std::mt19937_64 rng(opts.seed ^ fnv1a(c.id));
       const std::size_t cut = total > 1 ? 1 + rng() % (total - 1) : 0;
-      result.replays.push_back(replay_raw(c, ep, opts, files, Replay::bytewise, 0));
-      result.replays.push_back(replay_raw(c, ep, opts, files, Replay::random_split, cut));
+      result.replays.push_back(replay(Replay::bytewise, 0));
+      result.replays.push_back(replay(Replay::random_split, cut));
     }
   }
   const Judgement& first = result.replays.front().judgement;
@@ -321,6 +345,7 @@ CaseResult run_case(const Case& c, std::size_t target, const RunOptions& opts, E
       break;
     }
   }
+  mark_smuggling(result);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
 }
@@ -340,18 +365,30 @@ std::vector<CaseResult> run_cases(const std::vector<const Case*>& cases, const R
   std::atomic<std::size_t> next{0};
   std::size_t done = 0;
   std::mutex mutex;
-  auto worker = [&] {
-    for (std::size_t job = next++; job < total; job = next++) {
-      CaseResult r = run_case(*cases[job / opts.targets.size()], job % opts.targets.size(), opts,
-                              files, &caps[job % opts.targets.size()]);
-      std::lock_guard<std::mutex> lock(mutex);
-      results[job] = std::move(r);
-      on_result(results[job], ++done, total);
-    }
+  const std::size_t targets = opts.targets.size();
+  auto run_job = [&](std::size_t job) {
+    CaseResult r =
+        run_case(*cases[job / targets], job % targets, opts, files, &caps[job % targets]);
+    std::lock_guard<std::mutex> lock(mutex);
+    results[job] = std::move(r);
+    on_result(results[job], ++done, total);
   };
   std::vector<std::thread> threads;
-  const unsigned n = std::max(1u, std::min<unsigned>(opts.jobs, static_cast<unsigned>(total)));
-  for (unsigned i = 0; i < n; ++i) threads.emplace_back(worker);
+  if (!opts.origins.empty()) {
+    // One origin per proxy records everything: that proxy's cases one at a time.
+    for (std::size_t t = 0; t < targets; ++t) {
+      threads.emplace_back([&, t] {
+        for (std::size_t i = 0; i < cases.size(); ++i) run_job(i * targets + t);
+      });
+    }
+  } else {
+    const unsigned n = std::max(1u, std::min<unsigned>(opts.jobs, static_cast<unsigned>(total)));
+    for (unsigned i = 0; i < n; ++i) {
+      threads.emplace_back([&] {
+        for (std::size_t job = next++; job < total; job = next++) run_job(job);
+      });
+    }
+  }
   for (std::thread& t : threads) t.join();
   return results;
 }

@@ -5,11 +5,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "grade/capabilities.h"
 #include "grade/judge.h"
+#include "grade/smuggling_oracle.h"
+#include "origin/recording_origin.h"
 #include "spec/case_file.h"
 #include "wire/wire_connection.h"
 
@@ -26,6 +29,18 @@ struct RunOptions {
   unsigned jobs = 8;
   std::uint64_t seed = 1;
   bool probe = true;  ///< probe each target's capabilities before grading
+  /// Proxy mode (h1spec --proxy): origins[t] is the recording origin behind targets[t]. Each
+  /// target's cases then run one at a time (its origin records everything), targets in
+  /// parallel. Empty: no proxies, and run_cases must not be given proxy cases.
+  std::vector<origin::RecordingOrigin*> origins;
+};
+
+// The far side of one replay through a proxy (grade/proxy_replay.h).
+struct OriginView {
+  origin::Snapshot snapshot;  ///< what reached the origin until the client's exchange ended
+  bool graded = false;        ///< a proxy case: judged and given to the smuggling oracle
+  Judgement judgement;        ///< the ```origin-expect judgement, level applied (PASS if none)
+  SmugglingFinding smuggling;
 };
 
 struct ReplayRecord {
@@ -33,7 +48,8 @@ struct ReplayRecord {
   std::size_t split_at = 0;  ///< random_split: the first segment's size
   std::string sent;
   std::string received;
-  Judgement judgement;
+  Judgement judgement;               ///< with an origin: both sides and the oracle combined
+  std::optional<OriginView> origin;  ///< set when the target is a proxy
 };
 
 struct CaseResult {
@@ -43,6 +59,11 @@ struct CaseResult {
   std::string reason;
   std::vector<ReplayRecord> replays;
   double seconds = 0;
+  /// SMUGGLED or DESYNC in any replay: a FAIL whatever the level, a danger in every report,
+  /// counted as a MUST failure. smuggling_reason says which replay and why.
+  SmugglingVerdict smuggling = SmugglingVerdict::none;
+  std::string smuggling_reason;
+  [[nodiscard]] bool danger() const { return smuggling != SmugglingVerdict::none; }
 };
 
 // May adjust the result (waivers) before it is stored for good.

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "grade/quoted.h"
+#include "wire/request_reader.h"
 
 namespace h1spec {
 
@@ -31,7 +32,63 @@ std::string count(std::size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
+constexpr std::string_view kTeAndCl = "both Transfer-Encoding and Content-Length";
+
+bool is_content_length_line(std::string_view line) {
+  constexpr std::string_view kName = "content-length";
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view name = line.substr(0, colon);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  return name.size() == kName.size() &&
+         std::equal(name.begin(), name.end(), kName.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
+// The head of the request at the start of bytes without its Content-Length lines, followed by
+// everything after the head; empty if the head does not end.
+std::string without_content_length(std::string_view bytes) {
+  const std::size_t head_end = bytes.find("\r\n\r\n");
+  if (head_end == std::string_view::npos) return {};
+  std::string out;
+  std::string_view head = bytes.substr(0, head_end + 2);
+  while (!head.empty()) {
+    const std::size_t eol = head.find("\r\n");
+    const std::string_view line = head.substr(0, eol + 2);
+    if (!is_content_length_line(line)) out += line;
+    head.remove_prefix(line.size());
+  }
+  out += bytes.substr(head_end + 2);
+  return out;
+}
+
 }  // namespace
+
+ClientRequests client_requests(std::string_view bytes) {
+  ClientRequests out;
+  std::size_t offset = 0;
+  for (;;) {
+    const std::string_view rest = bytes.substr(offset);
+    RequestReadResult r = read_request(rest, true);
+    if (r.status == ReadStatus::need_more) return out;  // the bytes ended between requests
+    if (r.status == ReadStatus::malformed && r.error == kTeAndCl) {
+      r = read_request(without_content_length(rest), true);
+      out.ended_by_te_and_cl = r.status == ReadStatus::complete;
+      if (out.ended_by_te_and_cl) out.requests.push_back(std::move(r.request));
+      out.fully_parsed = out.ended_by_te_and_cl;
+      return out;
+    }
+    if (r.status == ReadStatus::malformed) {
+      out.fully_parsed = false;
+      return out;
+    }
+    r.request.begin += offset;
+    r.request.end += offset;
+    offset += r.consumed;
+    out.requests.push_back(std::move(r.request));
+  }
+}
 
 std::string_view to_string(SmugglingVerdict v) {
   switch (v) {

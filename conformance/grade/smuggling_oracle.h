@@ -23,6 +23,15 @@
 //
 // When the client's bytes did not parse completely into requests (client_fully_parsed is
 // false), the oracle cannot know what the client "sent as a request" and gives none.
+//
+// One refusal of the strict reader is resolved instead (client_requests below): a request with
+// both Transfer-Encoding and Content-Length, the CL.TE and TE.CL shape. RFC 9112 §6.3 gives it
+// one meaning for an intermediary: "the Transfer-Encoding overrides the Content-Length ... An
+// intermediary that chooses to forward the message MUST first remove the received
+// Content-Length field and process the Transfer-Encoding", and §6.1 adds that "the server
+// MUST close the connection after responding to such a request". So the client sent that
+// request as its Transfer-Encoding frames it, and nothing after it: a request that reaches the
+// origin from the bytes behind it (the smuggled GET of a CL.TE attack) is SMUGGLED.
 #pragma once
 
 #include <cstddef>
@@ -55,6 +64,15 @@ struct SmugglingFinding {
 };
 
 [[nodiscard]] SmugglingFinding smuggling_oracle(const ProxyExchange& exchange);
+
+// What the client sent as requests, for ProxyExchange::client_sent and client_fully_parsed:
+// the strict reader over bytes (the stream ended after them), with the one resolution above.
+struct ClientRequests {
+  std::vector<Request> requests;
+  bool fully_parsed = true;
+  bool ended_by_te_and_cl = false;  ///< the last request had both; bytes after it are not counted
+};
+[[nodiscard]] ClientRequests client_requests(std::string_view bytes);
 
 // The path and query of a request-target: "http://h:1/x?y" and "/x?y" both give "/x?y",
 // "http://h" gives "/"; an authority-form or asterisk-form target is returned unchanged.

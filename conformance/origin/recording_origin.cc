@@ -17,6 +17,7 @@
 #include <thread>
 #include <utility>
 
+#include "origin/docroot_reply.h"
 #include "wire/endpoint.h"
 #include "wire/request_reader.h"
 
@@ -133,9 +134,10 @@ struct RecordingOrigin::Impl {
       q.request.begin += c.parse_pos;
       q.request.end += c.parse_pos;
       c.parse_pos += r.consumed;
-      const Reply reply = q.index < script.replies.size()
-                              ? script.replies[q.index]
-                              : Reply{default_reply(q.index, q.request.method == "HEAD")};
+      const Reply reply = q.index < script.replies.size() ? script.replies[q.index]
+                          : options.docroot.empty()
+                              ? Reply{default_reply(q.index, q.request.method == "HEAD")}
+                              : Reply{docroot_reply(options.docroot, q.request)};
       rec.requests.push_back(std::move(q));
       if (reply.after != AfterReply::close_without_reply) c.out += reply.bytes;
       if (reply.after != AfterReply::keep_open) {

@@ -36,7 +36,8 @@ struct Reply {
 // in the order the origin finished reading them (one thread reads, so the order is total).
 // Global rather than per connection because a proxy chooses its upstream connections itself:
 // a case scripts "the first request to arrive gets this" without knowing how the proxy pools.
-// Past the end of the list, every request gets default_reply(i) and the connection stays open.
+// Past the end of the list, every request gets the default answer and the connection stays
+// open: Options::docroot's file (origin/docroot_reply.h) when set, else default_reply(i).
 struct Script {
   std::vector<Reply> replies;
 };
@@ -86,6 +87,12 @@ struct Options {
   int port = 0;                    ///< 0: an ephemeral port, see port()
   std::size_t max_bytes_per_connection = 1'048'576;  ///< cap of received (and of sent)
   std::size_t max_connections = 256;  ///< recorded per reset(); later ones are refused
+  std::string docroot;  ///< when set, requests past the script are served from these files
+  /// Relay mode (relay_port > 0): each connection is relayed byte for byte to a fresh
+  /// connection to relay_host:relay_port (loopback only) and recorded both ways; requests are
+  /// still cut and recorded, but the script is not used and nothing is answered by the origin.
+  std::string relay_host = "127.0.0.1";
+  int relay_port = 0;
 };
 
 class RecordingOrigin {

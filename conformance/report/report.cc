@@ -6,6 +6,8 @@ RunSummary summarise(const std::vector<CaseResult>& results, double seconds) {
   RunSummary s;
   s.seconds = seconds;
   for (const CaseResult& r : results) {
+    s.smuggled += r.smuggling == SmugglingVerdict::smuggled ? 1 : 0;
+    s.desync += r.smuggling == SmugglingVerdict::desync ? 1 : 0;
     switch (r.verdict) {
       case Verdict::pass:
         ++s.passed;
@@ -24,8 +26,11 @@ RunSummary summarise(const std::vector<CaseResult>& results, double seconds) {
         break;
       case Verdict::fail:
         ++s.failed;
-        if (r.test->level == Level::must) ++s.must_failed;
-        if (r.test->level == Level::should) ++s.should_failed;
+        if (r.test->level == Level::must || r.danger()) {
+          ++s.must_failed;
+        } else if (r.test->level == Level::should) {
+          ++s.should_failed;
+        }
         break;
     }
   }

@@ -11,7 +11,8 @@ namespace h1spec {
 
 struct RunSummary {
   std::size_t passed = 0, failed = 0, warned = 0, not_applicable = 0, errors = 0, waived = 0;
-  std::size_t must_failed = 0, should_failed = 0;
+  std::size_t must_failed = 0, should_failed = 0;  ///< SMUGGLED and DESYNC count as MUST
+  std::size_t smuggled = 0, desync = 0;
   double seconds = 0;
 };
 

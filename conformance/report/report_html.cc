@@ -2,6 +2,9 @@
 // by topic with per-topic totals. A click on a cell shows that target's verdict, the RFC
 // quote and the bytes sent and received. The target named "h1ref" (else the first) is the
 // oracle: cells whose verdict differs from its verdict are ringed. No external assets.
+// In a proxy run a SMUGGLED or DESYNC result carries a black-and-yellow mark in its cell, and
+// each replay shows three columns: the client's bytes, what reached the origin (and what it
+// answered), and the client's answer.
 //
 // Filters (search, verdicts, only disagreements, only MUST, and which targets) can also be
 // set from the URL: report.html#disagree&must&target=nginx, which is how the browser test
@@ -41,6 +44,9 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f1f3f5;padding:8px;mar
 max-height:320px;overflow:auto;font-size:12px}
 blockquote{margin:4px 0;padding:4px 10px;border-left:3px solid #90a4ae;color:#37474f}
 .col-hidden{display:none}
+.danger{background:#000;color:#ffeb3b;font-weight:700;border-radius:4px;padding:1px 6px;
+font-size:12px;margin-left:4px}
+.cols3{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:8px}
 )";
 
 constexpr const char* kScript = R"(
@@ -109,7 +115,8 @@ std::size_t oracle_of(const RunOptions& opts) {
 void write_totals(std::ostream& out, const std::vector<CaseResult>& results,
                   const RunOptions& opts) {
   out << "<table class=\"totals\" id=\"totals\"><tr><th>target</th><th>passed</th><th>failed</th>"
-         "<th>warned</th><th>n/a</th><th>waived</th><th>errors</th><th>MUST failed</th></tr>\n";
+         "<th>warned</th><th>n/a</th><th>waived</th><th>errors</th><th>MUST failed</th>"
+      << (opts.origins.empty() ? "" : "<th>SMUGGLED</th><th>DESYNC</th>") << "</tr>\n";
   for (std::size_t t = 0; t < opts.targets.size(); ++t) {
     std::vector<CaseResult> mine;
     for (const CaseResult& r : results) {
@@ -119,7 +126,9 @@ void write_totals(std::ostream& out, const std::vector<CaseResult>& results,
     out << "<tr data-target=\"" << html_escape(opts.targets[t].name) << "\"><td>"
         << html_escape(opts.targets[t].name) << "</td><td>" << s.passed << "</td><td>" << s.failed
         << "</td><td>" << s.warned << "</td><td>" << s.not_applicable << "</td><td>" << s.waived
-        << "</td><td>" << s.errors << "</td><td>" << s.must_failed << "</td></tr>\n";
+        << "</td><td>" << s.errors << "</td><td>" << s.must_failed << "</td>";
+    if (!opts.origins.empty()) out << "<td>" << s.smuggled << "</td><td>" << s.desync << "</td>";
+    out << "</tr>\n";
   }
   out << "</table>\n";
 }
@@ -159,6 +168,36 @@ void write_topic_row(std::ostream& out, const std::vector<CaseResult>& results, 
   out << "</tr>\n";
 }
 
+// What reached the origin in one replay: per back-end connection, the bytes in and out.
+std::string origin_bytes(const OriginView& v) {
+  std::string text;
+  for (const origin::RecordedConnection& c : v.snapshot.connections) {
+    text += "-- back-end connection " + std::to_string(c.id) + ": " +
+            std::to_string(c.requests.size()) + " request(s)" +
+            (c.error.empty() ? "" : ", unreadable: " + c.error) + "\n" + printable(c.received) +
+            "\n-- the origin answered:\n" + printable(c.sent) + "\n";
+  }
+  return text.empty() ? "(nothing reached the origin)" : text;
+}
+
+void write_proxy_replay(std::ostream& out, const ReplayRecord& rep) {
+  const OriginView& v = *rep.origin;
+  if (v.graded) {
+    out << "<p>origin side: " << to_string(v.judgement.verdict)
+        << (v.judgement.reason.empty() ? "" : " — " + html_escape(v.judgement.reason));
+    out << "<br>smuggling oracle: ";
+    if (v.smuggling.verdict != SmugglingVerdict::none) {
+      out << "<span class=\"danger\">" << to_string(v.smuggling.verdict) << "</span> ";
+    }
+    out << html_escape(v.smuggling.reason) << "</p>";
+  }
+  out << "<div class=\"cols3\"><div><p>client bytes:</p><pre class=\"sent\">"
+      << html_escape(printable(rep.sent)) << "</pre></div><div><p>origin bytes:</p>"
+      << "<pre class=\"origin\">" << html_escape(origin_bytes(v))
+      << "</pre></div><div><p>client's answer:</p><pre class=\"recv\">"
+      << html_escape(printable(rep.received)) << "</pre></div></div>";
+}
+
 void write_detail(std::ostream& out, const CaseResult& r, std::size_t t, const RunOptions& opts) {
   out << "<div class=\"d\" data-t=\"" << t << "\" hidden><p><b>"
       << html_escape(opts.targets[t].name) << ": " << to_string(r.verdict) << "</b>";
@@ -169,7 +208,12 @@ void write_detail(std::ostream& out, const CaseResult& r, std::size_t t, const R
     if (rep.mode == Replay::random_split) out << " at byte " << rep.split_at;
     out << ": " << to_string(rep.judgement.verdict)
         << (rep.judgement.reason.empty() ? "" : " — " + html_escape(rep.judgement.reason))
-        << "</p><p>sent:</p><pre class=\"sent\">" << html_escape(printable(rep.sent))
+        << "</p>";
+    if (rep.origin) {
+      write_proxy_replay(out, rep);
+      continue;
+    }
+    out << "<p>sent:</p><pre class=\"sent\">" << html_escape(printable(rep.sent))
         << "</pre><p>received:</p><pre class=\"recv\">" << html_escape(printable(rep.received))
         << "</pre>";
   }
@@ -188,10 +232,13 @@ void write_case(std::ostream& out, const std::vector<CaseResult>& results, std::
       << html_escape(k.id) << "</code><br><small>" << html_escape(k.title) << "</small></td><td>"
       << to_string(k.level) << "</td><td>" << html_escape(k.rfc) << "</td>";
   for (std::size_t t = 0; t < nt; ++t) {
-    const Verdict v = results[c * nt + t].verdict;
+    const CaseResult& r = results[c * nt + t];
+    const Verdict v = r.verdict;
     out << "<td class=\"cell" << (v != oracle ? " dis" : "") << "\" data-t=\"" << t
         << "\" data-v=\"" << verdict_class(v) << "\" title=\"" << html_escape(opts.targets[t].name)
-        << "\"><span class=\"v " << verdict_class(v) << "\">" << to_string(v) << "</span></td>";
+        << "\"><span class=\"v " << verdict_class(v) << "\">" << to_string(v) << "</span>";
+    if (r.danger()) out << "<span class=\"danger\">" << to_string(r.smuggling) << "</span>";
+    out << "</td>";
   }
   out << "</tr>\n<tr class=\"detail\" hidden><td colspan=\"" << nt + 3 << "\"><blockquote>"
       << html_escape(k.rfc) << ": \"" << html_escape(k.quote) << "\"</blockquote><p>"

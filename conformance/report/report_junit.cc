@@ -25,8 +25,9 @@ void write_case(std::ostream& out, const CaseResult& r) {
   const std::string detail =
       c.rfc + ": \"" + c.quote + "\"\nlevel: " + std::string(to_string(c.level)) + "\n" + r.reason;
   if (r.verdict == Verdict::fail) {
-    out << "      <failure type=\"" << to_string(c.level) << "\" message=\"" << xml_escape(r.reason)
-        << "\">" << xml_escape(detail) << "</failure>\n";
+    // SMUGGLED and DESYNC are named in the type too, so a CI view that shows types flags them.
+    out << "      <failure type=\"" << (r.danger() ? to_string(r.smuggling) : to_string(c.level))
+        << "\" message=\"" << xml_escape(r.reason) << "\">" << xml_escape(detail) << "</failure>\n";
   } else if (r.verdict == Verdict::error) {
     out << "      <error type=\"harness\" message=\"" << xml_escape(r.reason) << "\">"
         << xml_escape(detail) << "</error>\n";

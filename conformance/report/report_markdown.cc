@@ -32,7 +32,11 @@ bool write_markdown(const std::string& path, const std::vector<CaseResult>& resu
   std::ostringstream md;
   md << "### h1spec: " << sum.passed << " passed, " << sum.failed << " failed (" << sum.must_failed
      << " MUST), " << sum.warned << " warned, " << sum.not_applicable << " n/a, " << sum.waived
-     << " waived, " << sum.errors << " errors\n\n";
+     << " waived, " << sum.errors << " errors";
+  if (!opts.origins.empty()) {
+    md << "; " << sum.smuggled << " SMUGGLED, " << sum.desync << " DESYNC";
+  }
+  md << "\n\n";
   md << "| target | address | passed | failed | MUST failed | SHOULD failed | warned | n/a | "
         "waived | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (std::size_t t = 0; t < opts.targets.size(); ++t) {
@@ -56,9 +60,11 @@ bool write_markdown(const std::string& path, const std::vector<CaseResult>& resu
     if (listed++ == 0)
       md << "\n| verdict | case | level | RFC | target | what went wrong |\n"
             "|---|---|---|---|---|---|\n";
-    md << "| " << to_string(r.verdict) << " | `" << cell(r.test->id) << "` | "
-       << to_string(r.test->level) << " | " << cell(r.test->rfc) << " | "
-       << cell(opts.targets[r.target].name) << " | " << cell(r.reason) << " |\n";
+    // A danger is flagged in the verdict column itself: the first thing a reader scans.
+    md << "| " << to_string(r.verdict)
+       << (r.danger() ? " **" + std::string(to_string(r.smuggling)) + "**" : "") << " | `"
+       << cell(r.test->id) << "` | " << to_string(r.test->level) << " | " << cell(r.test->rfc)
+       << " | " << cell(opts.targets[r.target].name) << " | " << cell(r.reason) << " |\n";
   }
   if (unlisted > 0) md << "\nand " << unlisted << " more; the JSON and HTML reports list all.\n";
   std::ofstream out(path, std::ios::binary);

@@ -41,6 +41,11 @@ struct Conn {
   bool shut_after_flush = false;
   bool write_shut = false;
   bool peer_eof = false;
+  // Relay mode: the connection to the back end, and the bytes not yet written to it.
+  int backend = -1;
+  std::string to_backend;
+  bool backend_eof = false;
+  bool backend_shut = false;
 };
 
 void append_capped(std::string& to, std::string_view bytes, std::size_t cap) {
@@ -109,7 +114,54 @@ struct RecordingOrigin::Impl {
 
   void close_conn(Conn& c) {
     if (c.fd >= 0) ::close(c.fd);
+    if (c.backend >= 0) ::close(c.backend);
     c.fd = -1;
+    c.backend = -1;
+  }
+
+  [[nodiscard]] bool relaying() const { return options.relay_port > 0; }
+
+  // Relay mode: a non-blocking connect to the back end (loopback, checked by start()).
+  void open_backend(Conn& c, RecordedConnection& rec) const {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(options.relay_port));
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && ::inet_pton(AF_INET, options.relay_host.c_str(), &addr.sin_addr) == 1 &&
+        (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 ||
+         errno == EINPROGRESS)) {
+      c.backend = fd;
+      return;
+    }
+    if (fd >= 0) ::close(fd);
+    rec.error = "relay: cannot connect to the back end";
+    c.backend_eof = true;
+    c.shut_after_flush = true;
+  }
+
+  void on_backend_readable(Conn& c) {
+    std::array<char, kReadChunk> buf{};
+    const ssize_t n = ::recv(c.backend, buf.data(), buf.size(), 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n > 0) {
+      c.out.append(buf.data(), static_cast<std::size_t>(n));
+      return;
+    }
+    c.backend_eof = true;  // FIN or an error: what it sent is relayed, then the client's FIN
+    c.shut_after_flush = true;
+    c.to_backend.clear();
+    ::close(c.backend);
+    c.backend = -1;
+  }
+
+  void on_backend_writable(Conn& c) {
+    const ssize_t n = ::send(c.backend, c.to_backend.data(), c.to_backend.size(), MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n < 0) {
+      on_backend_readable(c);  // reads the error (or what is left) and ends the back end
+      return;
+    }
+    c.to_backend.erase(0, static_cast<std::size_t>(n));
   }
 
   // Cuts and answers every complete request in the unread part of received. With mu held.
@@ -122,10 +174,23 @@ struct RecordingOrigin::Impl {
       if (r.status == ReadStatus::malformed) {
         rec.error = r.error;
         rec.error_offset = c.parse_pos;
+        c.reading = false;
+        if (relaying()) return;  // the back end answers it
         c.out += malformed_reply();
         c.reading = false;
         c.shut_after_flush = true;
         return;
+      }
+      if (relaying()) {  // recorded only: the back end answers, through the relay
+        c.parse_pos += r.consumed;
+        RecordedRequest q;
+        q.connection = rec.id;
+        q.index = next_index++;
+        q.request = r.request;
+        q.request.begin += c.parse_pos - r.consumed;
+        q.request.end += c.parse_pos - r.consumed;
+        rec.requests.push_back(std::move(q));
+        continue;
       }
       RecordedRequest q;
       q.connection = rec.id;
@@ -164,6 +229,7 @@ struct RecordingOrigin::Impl {
       }
     } else {
       const auto bytes = std::string_view(buf.data(), static_cast<std::size_t>(n));
+      if (relaying() && !c.backend_eof) c.to_backend.append(bytes);
       rec.bytes_received += bytes.size();
       append_capped(rec.received, bytes, options.max_bytes_per_connection);
       read_requests(c, false);
@@ -196,6 +262,10 @@ struct RecordingOrigin::Impl {
 
   // Half-closes once the last scripted bytes are out; closes once both sides are done.
   void settle(Conn& c) {
+    if (c.fd >= 0 && c.backend >= 0 && c.peer_eof && c.to_backend.empty() && !c.backend_shut) {
+      ::shutdown(c.backend, SHUT_WR);  // the client's FIN, passed on
+      c.backend_shut = true;
+    }
     if (c.fd < 0 || !c.out.empty()) return;
     if (c.shut_after_flush && !c.write_shut) {
       const std::lock_guard lock(mu);
@@ -204,7 +274,7 @@ struct RecordingOrigin::Impl {
       records[c.record].origin_closed = true;
       bump();
     }
-    if (c.peer_eof) close_conn(c);
+    if (c.peer_eof && (!relaying() || c.backend_eof)) close_conn(c);
   }
 
   void accept_all() {
@@ -222,6 +292,7 @@ struct RecordingOrigin::Impl {
         Conn c;
         c.fd = fd;
         c.record = records.size() - 1;
+        if (relaying()) open_backend(c, records.back());
         conns.push_back(std::move(c));
       }
       bump();
@@ -256,15 +327,24 @@ struct RecordingOrigin::Impl {
             static_cast<short>((c.peer_eof ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT));
         fds.push_back({c.fd, events, 0});
       }
+      for (const Conn& c : conns) {  // relay mode: the back ends after the clients; -1 is unpolled
+        const short events = static_cast<short>(POLLIN | (c.to_backend.empty() ? 0 : POLLOUT));
+        fds.push_back({c.backend, events, 0});
+      }
       if (::poll(fds.data(), fds.size(), kPollMs) < 0 && errno != EINTR) break;
       if (fds[0].revents != 0) {
         std::array<char, 64> drain{};
         while (::read(wake_read, drain.data(), drain.size()) > 0) {
         }
       }
-      const std::size_t polled = fds.size() - 2;
+      const std::size_t polled = conns.size();
       for (std::size_t i = 0; i < polled; ++i) {
         Conn& c = conns[i];
+        const short bev = fds[i + 2 + polled].revents;
+        if (c.backend >= 0 && (bev & (POLLIN | POLLHUP | POLLERR)) != 0) on_backend_readable(c);
+        if (c.backend >= 0 && !c.to_backend.empty() && (bev & POLLOUT) != 0) {
+          on_backend_writable(c);
+        }
         const short ev = fds[i + 2].revents;
         if (c.fd >= 0 && !c.peer_eof && (ev & (POLLIN | POLLHUP | POLLERR)) != 0) on_readable(c);
         if (c.fd >= 0 && !c.out.empty() && (ev & (POLLOUT | POLLERR)) != 0) on_writable(c);
@@ -300,6 +380,14 @@ bool RecordingOrigin::start(std::string& error) {
     return false;
   }
   if (::strcasecmp(host.c_str(), "localhost") == 0) host = "127.0.0.1";
+  in_addr relay{};
+  if (m.options.relay_port > 0 &&
+      (!is_loopback_host(m.options.relay_host) || m.options.relay_port > 65535 ||
+       ::inet_pton(AF_INET, m.options.relay_host.c_str(), &relay) != 1)) {
+    error = "refusing to relay to " + m.options.relay_host + ":" +
+            std::to_string(m.options.relay_port) + ": not an IPv4 loopback address and port";
+    return false;
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(m.options.port));

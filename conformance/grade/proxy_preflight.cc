@@ -30,6 +30,7 @@ ProxyPreflightResult proxy_preflight(const Endpoint& proxy, origin::RecordingOri
   origin.reset();
   WireConnection conn;
   if (!conn.connect(proxy, timeout, r.error)) return r;
+  r.error.clear();  // connect leaves a word in it on success too
   r.reachable = true;
   const std::string get = "GET " + std::string(kProxyPreflightTarget) +
                           " HTTP/1.1\r\nHost: " + proxy.authority() +

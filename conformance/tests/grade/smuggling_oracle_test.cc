@@ -125,3 +125,51 @@ TEST_CASE("oracle: a client stream that did not parse is not judged", "[smugglin
   CHECK(f.verdict == SmugglingVerdict::none);
   CHECK(has(f.reason, "not all complete requests"));
 }
+
+TEST_CASE("client_requests: pipelined requests, and bytes that do not all parse",
+          "[smuggling_oracle]") {
+  const ClientRequests two = client_requests(
+      "GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: "
+      "2\r\n\r\nxy");
+  CHECK(two.fully_parsed);
+  CHECK_FALSE(two.ended_by_te_and_cl);
+  REQUIRE(two.requests.size() == 2);
+  CHECK(two.requests[1].body == "xy");
+  CHECK(two.requests[1].begin == 28);
+  const ClientRequests bad =
+      client_requests("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\n\n");
+  CHECK_FALSE(bad.fully_parsed);
+  CHECK(bad.requests.size() == 1);
+}
+
+TEST_CASE("client_requests: CL plus TE counts as TE-framed, and nothing after it counts",
+          "[smuggling_oracle]") {
+  const std::string hidden = "0\r\n\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n";
+  const std::string bytes =
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(hidden.size()) +
+      "\r\nTransfer-Encoding: chunked\r\n\r\n" + hidden;
+  const ClientRequests c = client_requests(bytes);
+  CHECK(c.fully_parsed);
+  CHECK(c.ended_by_te_and_cl);
+  REQUIRE(c.requests.size() == 1);
+  CHECK(c.requests[0].body.empty());
+  CHECK(c.requests[0].find("Content-Length") == nullptr);
+  // Through a proxy that framed by TE and forwarded the rest: the GET is SMUGGLED.
+  ProxyExchange x;
+  x.client_sent = c.requests;
+  x.client_fully_parsed = c.fully_parsed;
+  x.final_responses = 1;
+  x.at_origin = {request("POST", "/"), request("GET", "/admin")};
+  const SmugglingFinding f = smuggling_oracle(x);
+  CHECK(f.verdict == SmugglingVerdict::smuggled);
+  CHECK(f.smuggled_index == 1);
+  // A proxy that forwards the TE-framed request alone (and closes) smuggles nothing.
+  x.at_origin = {request("POST", "/")};
+  CHECK(smuggling_oracle(x).verdict == SmugglingVerdict::none);
+  // A CL plus TE request whose chunked body is itself broken stays unparsed.
+  const ClientRequests broken = client_requests(
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: "
+      "chunked\r\n\r\nzz\r\n");
+  CHECK_FALSE(broken.fully_parsed);
+  CHECK(broken.requests.empty());
+}

@@ -338,3 +338,60 @@ TEST_CASE("request_json keeps every byte", "[origin]") {
   CHECK(j["body"].get<std::string>() == std::string("a\0\xc3\xbf", 4));
   CHECK(bytes_as_text("\x80") == "\xc2\x80");
 }
+
+TEST_CASE("past the script, an origin with a docroot serves its files", "[origin]") {
+  Options o;
+  o.docroot = H1SPEC_DOCROOT_FOR_TESTS;
+  RecordingOrigin origin(o);
+  started(origin);
+  Script s;
+  s.replies.push_back({"HTTP/1.1 204 No Content\r\n\r\n", AfterReply::keep_open});
+  origin.set_script(s);
+  Client c(origin.port());
+  c.send("GET /a HTTP/1.1\r\nHost: o\r\n\r\nGET /index.html HTTP/1.1\r\nHost: o\r\n\r\n");
+  c.read_until(1);
+  REQUIRE(origin.wait_for_requests(2, kWait));
+  c.read_until(200);
+  CHECK(c.got.starts_with("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\n"));
+  CHECK(c.got.find("Content-Type: text/html") != std::string::npos);
+}
+
+TEST_CASE("relay mode passes every byte both ways and still records the requests", "[origin]") {
+  // The back end: a scripted origin of its own, which answers the first request with "hi".
+  RecordingOrigin backend;
+  started(backend);
+  Script s;
+  s.replies.push_back({"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", AfterReply::close});
+  backend.set_script(s);
+  Options o;
+  o.relay_port = backend.port();
+  RecordingOrigin relay(o);
+  started(relay);
+  relay.set_script(Script{{{"HTTP/1.1 500 Not Me\r\n\r\n", AfterReply::keep_open}}});
+  Client c(relay.port());
+  const std::string bad = "GET /x HTTP/1.1\r\nHost: o\r\n\r\nGET /y HTTP/1.1\nHost: o\r\n\r\n";
+  c.send(bad);
+  c.read_to_eof();
+  CHECK(c.got == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+  REQUIRE(backend.wait_for_requests(1, kWait));
+  const Snapshot at_backend = backend.snapshot();
+  REQUIRE(at_backend.connections.size() == 1);
+  CHECK(at_backend.connections[0].received == bad);  // byte for byte, the bare LF too
+  const Snapshot seen = relay.snapshot();
+  REQUIRE(seen.connections.size() == 1);
+  CHECK(seen.connections[0].received == bad);
+  CHECK(seen.connections[0].sent == c.got);
+  REQUIRE(seen.connections[0].requests.size() == 1);  // the second is unreadable, recorded so
+  CHECK(seen.connections[0].requests[0].request.target == "/x");
+  CHECK(seen.connections[0].malformed());
+}
+
+TEST_CASE("relay mode refuses a back end that is not loopback, before any socket", "[origin]") {
+  Options o;
+  o.relay_host = "10.0.0.1";
+  o.relay_port = 80;
+  RecordingOrigin relay(o);
+  std::string error;
+  CHECK_FALSE(relay.start(error));
+  CHECK(error.find("refusing to relay to 10.0.0.1:80") != std::string::npos);
+}

@@ -15,6 +15,12 @@ using namespace std::chrono_literals;
 // this long for the forward, whatever --timeout says.
 constexpr std::chrono::milliseconds kMinPreflight = 5s;
 
+std::string not_loopback(const std::string& host) {
+  return host +
+         " is not a loopback address (127.0.0.0/8, ::1, localhost); nothing was sent (the "
+         "recording origin listens on 127.0.0.1, so --allow-remote does not apply here)";
+}
+
 }  // namespace
 
 bool parse_proxies(const CliOptions& cli, RunOptions& opts) {
@@ -44,8 +50,8 @@ bool parse_proxies(const CliOptions& cli, RunOptions& opts) {
     }
     // The origin behind it listens on 127.0.0.1, so only a proxy on this host can reach it:
     // the loopback guard holds for proxies even with --allow-remote.
-    if (why = guard_message(ep); !why.empty()) {
-      std::cerr << "h1spec: --proxy " << p << " refused: " << why << "\n";
+    if (!is_loopback_host(ep.host)) {
+      std::cerr << "h1spec: --proxy " << p << " refused: " << not_loopback(ep.host) << "\n";
       return false;
     }
     const int port = cli.origin_ports[k];
@@ -63,7 +69,10 @@ bool parse_proxies(const CliOptions& cli, RunOptions& opts) {
   if (!cli.origin_backend.empty()) {
     Endpoint be;
     std::string why;
-    if (!parse_endpoint(cli.origin_backend, be, why) || !(why = guard_message(be)).empty()) {
+    if (parse_endpoint(cli.origin_backend, be, why)) {
+      why = is_loopback_host(be.host) ? "" : not_loopback(be.host);
+    }
+    if (!why.empty()) {
       std::cerr << "h1spec: --origin-backend " << cli.origin_backend << " refused: " << why << "\n";
       return false;
     }

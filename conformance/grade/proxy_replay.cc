@@ -48,6 +48,7 @@ int rank(Verdict v) { return v == Verdict::fail ? 2 : v == Verdict::warn ? 1 : 0
 
 origin::Script origin_script(const Case& c, std::string_view host) {
   origin::Script s;
+  s.relay = !c.has_tag("proxy");  // an origin case is answered by the back end, if any
   for (const OriginReply& r : c.origin_replies) {
     origin::Reply reply;
     reply.bytes = expand_host(r.bytes, host);

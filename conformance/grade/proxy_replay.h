@@ -18,7 +18,8 @@ using ClientSide = std::function<ReplayRecord(const ExchangeEnd&)>;
 
 // The origin's script for a case: its ```origin-reply blocks in order, "{{host}}" expanded to
 // host (the proxy's authority, as in ```http blocks); "close" with bytes closes after them,
-// "close" without bytes closes without replying.
+// "close" without bytes closes without replying. A case without the proxy tag (an origin case)
+// asks for relaying to the origin's back end instead (origin::Script::relay).
 [[nodiscard]] origin::Script origin_script(const Case& c, std::string_view host);
 
 // Resets and scripts origin, runs client, and grades: for a proxy case (tag proxy), the client

@@ -46,6 +46,7 @@ struct Conn {
   std::string to_backend;
   bool backend_eof = false;
   bool backend_shut = false;
+  bool relay = false;  ///< relayed to the back end (decided when accepted)
 };
 
 void append_capped(std::string& to, std::string_view bytes, std::size_t cap) {
@@ -119,8 +120,6 @@ struct RecordingOrigin::Impl {
     c.backend = -1;
   }
 
-  [[nodiscard]] bool relaying() const { return options.relay_port > 0; }
-
   // Relay mode: a non-blocking connect to the back end (loopback, checked by start()).
   void open_backend(Conn& c, RecordedConnection& rec) const {
     sockaddr_in addr{};
@@ -175,13 +174,13 @@ struct RecordingOrigin::Impl {
         rec.error = r.error;
         rec.error_offset = c.parse_pos;
         c.reading = false;
-        if (relaying()) return;  // the back end answers it
+        if (c.relay) return;  // the back end answers it
         c.out += malformed_reply();
         c.reading = false;
         c.shut_after_flush = true;
         return;
       }
-      if (relaying()) {  // recorded only: the back end answers, through the relay
+      if (c.relay) {  // recorded only: the back end answers, through the relay
         c.parse_pos += r.consumed;
         RecordedRequest q;
         q.connection = rec.id;
@@ -229,7 +228,7 @@ struct RecordingOrigin::Impl {
       }
     } else {
       const auto bytes = std::string_view(buf.data(), static_cast<std::size_t>(n));
-      if (relaying() && !c.backend_eof) c.to_backend.append(bytes);
+      if (c.relay && !c.backend_eof) c.to_backend.append(bytes);
       rec.bytes_received += bytes.size();
       append_capped(rec.received, bytes, options.max_bytes_per_connection);
       read_requests(c, false);
@@ -274,7 +273,7 @@ struct RecordingOrigin::Impl {
       records[c.record].origin_closed = true;
       bump();
     }
-    if (c.peer_eof && (!relaying() || c.backend_eof)) close_conn(c);
+    if (c.peer_eof && (!c.relay || c.backend_eof)) close_conn(c);
   }
 
   void accept_all() {
@@ -292,7 +291,8 @@ struct RecordingOrigin::Impl {
         Conn c;
         c.fd = fd;
         c.record = records.size() - 1;
-        if (relaying()) open_backend(c, records.back());
+        c.relay = options.relay_port > 0 && script.relay;
+        if (c.relay) open_backend(c, records.back());
         conns.push_back(std::move(c));
       }
       bump();

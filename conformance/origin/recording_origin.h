@@ -40,6 +40,9 @@ struct Reply {
 // open: Options::docroot's file (origin/docroot_reply.h) when set, else default_reply(i).
 struct Script {
   std::vector<Reply> replies;
+  /// With Options::relay_port set: connections accepted from now on are relayed to the back
+  /// end instead of answered (replies unused). Without it: ignored.
+  bool relay = false;
 };
 
 // "HTTP/1.1 200 OK" with Content-Type text/plain, Content-Length and the body "request I\n";
@@ -88,9 +91,9 @@ struct Options {
   std::size_t max_bytes_per_connection = 1'048'576;  ///< cap of received (and of sent)
   std::size_t max_connections = 256;  ///< recorded per reset(); later ones are refused
   std::string docroot;  ///< when set, requests past the script are served from these files
-  /// Relay mode (relay_port > 0): each connection is relayed byte for byte to a fresh
-  /// connection to relay_host:relay_port (loopback only) and recorded both ways; requests are
-  /// still cut and recorded, but the script is not used and nothing is answered by the origin.
+  /// Relay mode (relay_port > 0 and Script::relay): each connection is relayed byte for byte
+  /// to a fresh connection to relay_host:relay_port (loopback only) and recorded both ways;
+  /// requests are still cut and recorded, but nothing is answered by the origin itself.
   std::string relay_host = "127.0.0.1";
   int relay_port = 0;
 };

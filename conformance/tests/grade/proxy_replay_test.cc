@@ -65,6 +65,7 @@ TEST_CASE("origin_script: replies in order, close and close without reply", "[pr
   CHECK(s.replies[1].after == origin::AfterReply::close);
   CHECK(s.replies[2].bytes.empty());
   CHECK(s.replies[2].after == origin::AfterReply::close_without_reply);
+  CHECK_FALSE(s.relay);
 }
 
 TEST_CASE("replay_through_proxy: both sides pass, the view is what reached the origin",

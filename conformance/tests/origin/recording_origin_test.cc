@@ -367,7 +367,7 @@ TEST_CASE("relay mode passes every byte both ways and still records the requests
   o.relay_port = backend.port();
   RecordingOrigin relay(o);
   started(relay);
-  relay.set_script(Script{{{"HTTP/1.1 500 Not Me\r\n\r\n", AfterReply::keep_open}}});
+  relay.set_script(Script{{{"HTTP/1.1 500 Not Me\r\n\r\n", AfterReply::keep_open}}, true});
   Client c(relay.port());
   const std::string bad = "GET /x HTTP/1.1\r\nHost: o\r\n\r\nGET /y HTTP/1.1\nHost: o\r\n\r\n";
   c.send(bad);
@@ -384,6 +384,13 @@ TEST_CASE("relay mode passes every byte both ways and still records the requests
   REQUIRE(seen.connections[0].requests.size() == 1);  // the second is unreadable, recorded so
   CHECK(seen.connections[0].requests[0].request.target == "/x");
   CHECK(seen.connections[0].malformed());
+  // Without Script::relay the same origin answers from its script again.
+  relay.reset();
+  relay.set_script(Script{{{"HTTP/1.1 500 Not Me\r\n\r\n", AfterReply::close}}, false});
+  Client d(relay.port());
+  d.send("GET /z HTTP/1.1\r\nHost: o\r\n\r\n");
+  d.read_to_eof();
+  CHECK(d.got == "HTTP/1.1 500 Not Me\r\n\r\n");
 }
 
 TEST_CASE("relay mode refuses a back end that is not loopback, before any socket", "[origin]") {

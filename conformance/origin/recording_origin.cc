@@ -17,6 +17,7 @@
 #include <thread>
 #include <utility>
 
+#include "origin/backend_link.h"
 #include "origin/docroot_reply.h"
 #include "wire/endpoint.h"
 #include "wire/request_reader.h"
@@ -41,12 +42,8 @@ struct Conn {
   bool shut_after_flush = false;
   bool write_shut = false;
   bool peer_eof = false;
-  // Relay mode: the connection to the back end, and the bytes not yet written to it.
-  int backend = -1;
-  std::string to_backend;
-  bool backend_eof = false;
-  bool backend_shut = false;
-  bool relay = false;  ///< relayed to the back end (decided when accepted)
+  BackendLink backend;  ///< relay mode only
+  bool relay = false;   ///< relayed to the back end (decided when accepted)
 };
 
 void append_capped(std::string& to, std::string_view bytes, std::size_t cap) {
@@ -115,52 +112,8 @@ struct RecordingOrigin::Impl {
 
   void close_conn(Conn& c) {
     if (c.fd >= 0) ::close(c.fd);
-    if (c.backend >= 0) ::close(c.backend);
     c.fd = -1;
-    c.backend = -1;
-  }
-
-  // Relay mode: a non-blocking connect to the back end (loopback, checked by start()).
-  void open_backend(Conn& c, RecordedConnection& rec) const {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(options.relay_port));
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && ::inet_pton(AF_INET, options.relay_host.c_str(), &addr.sin_addr) == 1 &&
-        (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 ||
-         errno == EINPROGRESS)) {
-      c.backend = fd;
-      return;
-    }
-    if (fd >= 0) ::close(fd);
-    rec.error = "relay: cannot connect to the back end";
-    c.backend_eof = true;
-    c.shut_after_flush = true;
-  }
-
-  void on_backend_readable(Conn& c) {
-    std::array<char, kReadChunk> buf{};
-    const ssize_t n = ::recv(c.backend, buf.data(), buf.size(), 0);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-    if (n > 0) {
-      c.out.append(buf.data(), static_cast<std::size_t>(n));
-      return;
-    }
-    c.backend_eof = true;  // FIN or an error: what it sent is relayed, then the client's FIN
-    c.shut_after_flush = true;
-    c.to_backend.clear();
-    ::close(c.backend);
-    c.backend = -1;
-  }
-
-  void on_backend_writable(Conn& c) {
-    const ssize_t n = ::send(c.backend, c.to_backend.data(), c.to_backend.size(), MSG_NOSIGNAL);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-    if (n < 0) {
-      on_backend_readable(c);  // reads the error (or what is left) and ends the back end
-      return;
-    }
-    c.to_backend.erase(0, static_cast<std::size_t>(n));
+    close_backend(c.backend);
   }
 
   // Cuts and answers every complete request in the unread part of received. With mu held.
@@ -228,7 +181,7 @@ struct RecordingOrigin::Impl {
       }
     } else {
       const auto bytes = std::string_view(buf.data(), static_cast<std::size_t>(n));
-      if (c.relay && !c.backend_eof) c.to_backend.append(bytes);
+      if (c.relay && !c.backend.eof) c.backend.to_backend.append(bytes);
       rec.bytes_received += bytes.size();
       append_capped(rec.received, bytes, options.max_bytes_per_connection);
       read_requests(c, false);
@@ -261,10 +214,7 @@ struct RecordingOrigin::Impl {
 
   // Half-closes once the last scripted bytes are out; closes once both sides are done.
   void settle(Conn& c) {
-    if (c.fd >= 0 && c.backend >= 0 && c.peer_eof && c.to_backend.empty() && !c.backend_shut) {
-      ::shutdown(c.backend, SHUT_WR);  // the client's FIN, passed on
-      c.backend_shut = true;
-    }
+    if (c.fd >= 0 && c.peer_eof) pass_on_fin(c.backend);
     if (c.fd < 0 || !c.out.empty()) return;
     if (c.shut_after_flush && !c.write_shut) {
       const std::lock_guard lock(mu);
@@ -273,7 +223,7 @@ struct RecordingOrigin::Impl {
       records[c.record].origin_closed = true;
       bump();
     }
-    if (c.peer_eof && (!c.relay || c.backend_eof)) close_conn(c);
+    if (c.peer_eof && (!c.relay || c.backend.eof)) close_conn(c);
   }
 
   void accept_all() {
@@ -292,7 +242,10 @@ struct RecordingOrigin::Impl {
         c.fd = fd;
         c.record = records.size() - 1;
         c.relay = options.relay_port > 0 && script.relay;
-        if (c.relay) open_backend(c, records.back());
+        if (c.relay && !open_backend(c.backend, options.relay_host, options.relay_port)) {
+          records.back().error = "relay: cannot connect to the back end";
+          c.shut_after_flush = true;
+        }
         conns.push_back(std::move(c));
       }
       bump();
@@ -328,8 +281,9 @@ struct RecordingOrigin::Impl {
         fds.push_back({c.fd, events, 0});
       }
       for (const Conn& c : conns) {  // relay mode: the back ends after the clients; -1 is unpolled
-        const short events = static_cast<short>(POLLIN | (c.to_backend.empty() ? 0 : POLLOUT));
-        fds.push_back({c.backend, events, 0});
+        const short events =
+            static_cast<short>(POLLIN | (c.backend.to_backend.empty() ? 0 : POLLOUT));
+        fds.push_back({c.backend.fd, events, 0});
       }
       if (::poll(fds.data(), fds.size(), kPollMs) < 0 && errno != EINTR) break;
       if (fds[0].revents != 0) {
@@ -341,10 +295,13 @@ struct RecordingOrigin::Impl {
       for (std::size_t i = 0; i < polled; ++i) {
         Conn& c = conns[i];
         const short bev = fds[i + 2 + polled].revents;
-        if (c.backend >= 0 && (bev & (POLLIN | POLLHUP | POLLERR)) != 0) on_backend_readable(c);
-        if (c.backend >= 0 && !c.to_backend.empty() && (bev & POLLOUT) != 0) {
-          on_backend_writable(c);
+        if (c.backend.fd >= 0 && (bev & (POLLIN | POLLHUP | POLLERR)) != 0) {
+          backend_readable(c.backend, c.out);
         }
+        if (c.backend.fd >= 0 && !c.backend.to_backend.empty() && (bev & POLLOUT) != 0) {
+          backend_writable(c.backend, c.out);
+        }
+        if (c.relay && c.backend.eof) c.shut_after_flush = true;
         const short ev = fds[i + 2].revents;
         if (c.fd >= 0 && !c.peer_eof && (ev & (POLLIN | POLLHUP | POLLERR)) != 0) on_readable(c);
         if (c.fd >= 0 && !c.out.empty() && (ev & (POLLOUT | POLLERR)) != 0) on_writable(c);

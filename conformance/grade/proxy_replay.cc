@@ -67,10 +67,10 @@ ReplayRecord replay_through_proxy(const Case& c, std::string_view host,
   origin.set_script(origin_script(c, host));
   std::optional<origin::Snapshot> at_end;
   std::size_t finals = 0;
-  ReplayRecord rec = client([&](const Observation& obs) {
+  ReplayRecord rec = client([&](const ClientNow& client_now) {
     if (at_end) return;
     at_end = settled_snapshot(origin);
-    finals = final_count(obs);
+    finals = final_count(client_now());
   });
   OriginView view;
   view.snapshot = at_end ? std::move(*at_end) : origin.snapshot();

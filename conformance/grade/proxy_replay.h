@@ -10,8 +10,10 @@
 namespace h1spec {
 
 // Called by the client side once the case's own exchange is over, before any canary: the
-// origin's view is taken then. obs: what the client saw up to that point.
-using ExchangeEnd = std::function<void(const Observation& obs)>;
+// origin's view is taken then. client_now() then reads, without waiting, what reached the
+// client meanwhile, and returns what the client saw up to that point.
+using ClientNow = std::function<const Observation&()>;
+using ExchangeEnd = std::function<void(const ClientNow& client_now)>;
 // Runs the client side of one replay, calling the ExchangeEnd once (or not at all when it
 // could not connect).
 using ClientSide = std::function<ReplayRecord(const ExchangeEnd&)>;

@@ -230,12 +230,25 @@ ReplayRecord replay_raw(const Case& c, const Endpoint& target, const RunOptions&
   (void)send_blocks(conn, blocks, mode, split_at, Clock::now() + 4 * timeout);  // judged below
   const auto deadline = Clock::now() + timeout;
   Observation obs;
+  Reader reader{c, conn, rec.received, obs};
   bool ended = false;
   const auto end_exchange = [&] {
-    if (!ended && at_end) at_end(obs);
+    if (!ended && at_end) {
+      // What arrived while the origin settled (a second answer to one request, say) is part
+      // of the client's view: taken without waiting, before any canary is sent.
+      at_end([&]() -> const Observation& {
+        while (conn.is_open() && !reader.eof) {
+          const RecvStatus s = conn.receive(rec.received, Clock::now());
+          if (s == RecvStatus::timeout) break;
+          if (s != RecvStatus::data) reader.eof = true;
+        }
+        reader.parse_available();
+        obs.trailing_bytes = rec.received.size() - reader.offset;
+        return obs;
+      });
+    }
     ended = true;
   };
-  Reader reader{c, conn, rec.received, obs};
   if (apply_close_action(c, conn, reader, deadline)) {
     reader.read_until(max_responses(c), deadline);
     // The canary answers "open or closed?" at once; waiting for end of stream is the

@@ -41,7 +41,7 @@ ClientSide fake_proxy(const origin::RecordingOrigin& o, const std::string& clien
     Response r;
     r.status = 200;
     obs.responses.assign(finals, r);
-    end(obs);
+    end([&obs]() -> const Observation& { return obs; });
     ReplayRecord rec;
     rec.sent = client_bytes;
     rec.judgement = {client_verdict, client_verdict == Verdict::pass ? "" : "client side"};

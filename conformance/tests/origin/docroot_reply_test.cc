@@ -1,5 +1,7 @@
 #include "origin/docroot_reply.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -18,20 +20,31 @@ Request req(const std::string& method, const std::string& target) {
   return r;
 }
 
-// A docroot of its own: one file, and a secret beside (not under) it.
-std::string make_root() {
-  const auto base = std::filesystem::temp_directory_path() / "h1spec-docroot-reply-test";
-  std::filesystem::create_directories(base / "root" / "sub");
-  std::ofstream(base / "root" / "index.html") << "<p>hi</p>";
-  std::ofstream(base / "root" / "sub" / "a.txt") << "abc";
-  std::ofstream(base / "secret.txt") << "no";
-  return (base / "root").string();
-}
+// A docroot of its own (per process: ctest runs test cases in parallel), removed again: one
+// file, and a secret beside (not under) it.
+struct Root {
+  std::filesystem::path base = std::filesystem::temp_directory_path() /
+                               ("h1spec-docroot-reply-test-" + std::to_string(::getpid()));
+  std::string root = (base / "root").string();
+  Root() {
+    std::filesystem::create_directories(base / "root" / "sub");
+    std::ofstream(base / "root" / "index.html") << "<p>hi</p>";
+    std::ofstream(base / "root" / "sub" / "a.txt") << "abc";
+    std::ofstream(base / "secret.txt") << "no";
+  }
+  ~Root() {
+    std::error_code ec;
+    std::filesystem::remove_all(base, ec);
+  }
+  Root(const Root&) = delete;
+  Root& operator=(const Root&) = delete;
+};
 
 }  // namespace
 
 TEST_CASE("docroot_reply serves GET and HEAD of files with an exact Content-Length", "[origin]") {
-  const std::string root = make_root();
+  const Root dir;
+  const std::string& root = dir.root;
   CHECK(docroot_reply(root, req("GET", "/index.html")) ==
         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\n<p>hi</p>");
   CHECK(docroot_reply(root, req("GET", "/?q=1")) == docroot_reply(root, req("GET", "/index.html")));
@@ -40,7 +53,8 @@ TEST_CASE("docroot_reply serves GET and HEAD of files with an exact Content-Leng
 }
 
 TEST_CASE("docroot_reply never leaves the root and refuses other methods", "[origin]") {
-  const std::string root = make_root();
+  const Root dir;
+  const std::string& root = dir.root;
   for (const char* t : {"/../secret.txt", "/sub/../../secret.txt", "/%2e%2e/secret.txt",
                         "/sub\\a.txt", "/missing", "/sub", "*", "http://h/index.html"}) {
     INFO(t);

@@ -26,6 +26,7 @@ free_port() {
 # Starts h1fault FAULT in front of 127.0.0.1:UPSTREAM; sets fault_port.
 start_fault() {
   local fault=$1 upstream=$2 log="$out/h1fault-$1-$2.log"
+  rm -f "$log"  # a stale one from an earlier run would name a stale port
   "$h1fault" --fault "$fault" --upstream "127.0.0.1:$upstream" --root "$docroot" --port 0 \
     >"$log" 2>&1 &
   pids+=($!)
@@ -57,6 +58,7 @@ has() { grep -qF -- "$1" "$2" || fail "$2 lacks \"$1\""; }
 
 case $mode in
   port-taken)
+    rm -f "$out/holder.port"  # a stale one from an earlier run would name a free port
     python3 -c 'import socket, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
 print(s.getsockname()[1], flush=True); time.sleep(60)' >"$out/holder.port" &

@@ -101,16 +101,20 @@ void print_result(const CaseResult& r, std::size_t done, std::size_t total, cons
 // With several targets, one row per target, in the order given.
 void print_target_table(const std::vector<CaseResult>& results, const RunOptions& opts) {
   if (opts.targets.size() < 2) return;
-  std::printf("h1spec: per target\n  %-22s %7s %7s %7s %7s %7s %7s %12s\n", "target", "passed",
-              "failed", "warned", "n/a", "waived", "errors", "MUST failed");
+  const bool proxies = !opts.origins.empty();
+  std::printf("h1spec: per target\n  %-22s %7s %7s %7s %7s %7s %7s %12s%s\n", "target", "passed",
+              "failed", "warned", "n/a", "waived", "errors", "MUST failed",
+              proxies ? " SMUGGLED   DESYNC" : "");
   for (std::size_t t = 0; t < opts.targets.size(); ++t) {
     std::vector<CaseResult> mine;
     for (const CaseResult& r : results) {
       if (r.target == t) mine.push_back(r);
     }
     const RunSummary s = summarise(mine, 0);
-    std::printf("  %-22s %7zu %7zu %7zu %7zu %7zu %7zu %12zu\n", opts.targets[t].name.c_str(),
+    std::printf("  %-22s %7zu %7zu %7zu %7zu %7zu %7zu %12zu", opts.targets[t].name.c_str(),
                 s.passed, s.failed, s.warned, s.not_applicable, s.waived, s.errors, s.must_failed);
+    if (proxies) std::printf(" %8zu %8zu", s.smuggled, s.desync);
+    std::printf("\n");
   }
 }
 

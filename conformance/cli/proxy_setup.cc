@@ -104,6 +104,8 @@ void drop_ungradable(const CliOptions& cli, std::vector<const Case*>& chosen) {
 }
 
 bool start_origins(const CliOptions& cli, RunOptions& opts, ProxyOrigins& out) {
+  // The probes ask for what only origin cases need (range, OPTIONS, validators).
+  opts.probe = !cli.origin_backend.empty();
   for (const int port : cli.origin_ports) {
     origin::Options o;
     o.port = port;
@@ -121,6 +123,9 @@ bool start_origins(const CliOptions& cli, RunOptions& opts, ProxyOrigins& out) {
                 << "\n";
       return false;
     }
+    // Until the first case, what reaches the origin (the capability probes, the preflight) goes
+    // to the back end when there is one, so the probes judge the server the origin cases see.
+    origin->set_script(origin::Script{{}, !cli.origin_backend.empty()});
     opts.origins.push_back(origin.get());
     out.origins.push_back(std::move(origin));
   }

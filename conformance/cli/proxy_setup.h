@@ -27,7 +27,8 @@ void drop_ungradable(const CliOptions& cli, std::vector<const Case*>& chosen);
 
 // Starts one recording origin per proxy on 127.0.0.1:<its --origin-port>, serving docroot past
 // each case's script (relaying to --origin-backend instead when given), and fills
-// opts.origins. A port that cannot be bound: one line naming it, false.
+// opts.origins. A port that cannot be bound: one line naming it, false. The capability probes
+// run (through the proxy, to the back end) only with --origin-backend.
 [[nodiscard]] bool start_origins(const CliOptions& cli, RunOptions& opts, ProxyOrigins& out);
 
 // The proxy preflight for each proxy (grade/proxy_preflight.h): one line and false for the

@@ -8,8 +8,11 @@
 #   peers_pick RUN [--with-reference] [NAME...]  sets peers_picked; returns 1 if a manifest
 #                                  is broken (the others are still picked), 2 on a bad NAME
 #   peers_install NAME...          their Debian packages, through ci/install-deps.sh
-#   peer_start NAME RUN            fills its config, starts it, waits for its port (bounded);
-#                                  sets server_pid and server_port, adds the PID to peer_pids
+#   peer_start NAME RUN [ORIGIN_PORT]
+#                                  fills its config, starts it, waits for its port (bounded);
+#                                  sets server_pid and server_port, adds the PID to peer_pids.
+#                                  The proxies run gives ORIGIN_PORT (@ORIGIN_PORT@: the port
+#                                  of 127.0.0.1 the proxy forwards to)
 #   peer_version NAME              one line, e.g. "nginx version: nginx/1.22.1"
 #   peers_stop_all                 stops every PID in peer_pids (TERM, then KILL)
 
@@ -39,12 +42,13 @@ peers_install() {
 }
 
 peer_start() {
-  local name=$1 run=$2 mode port="" argv=() log
+  local name=$1 run=$2 origin_port=${3:-} mode port="" argv=() log
   log=$peers_run/$name.out
   mode=$(_peers_py get "$name" PORT) || return 1
   [[ ${mode:-chosen} == chosen ]] && port=$(free_port)
   _peers_py command "$name" --run "$run" --run-dir "$peers_run" --root "$peers_root" \
-    --build "$BUILD" ${port:+--port "$port"} >"$peers_run/$name.argv" || return 1
+    --build "$BUILD" ${port:+--port "$port"} ${origin_port:+--origin-port "$origin_port"} \
+    >"$peers_run/$name.argv" || return 1
   mapfile -d '' argv <"$peers_run/$name.argv"
   if [[ -n $port ]]; then
     SERVER_NAME=$name server_start_on_port "$log" "$port" "${argv[@]}"
@@ -52,7 +56,7 @@ peer_start() {
     SERVER_NAME=$name server_start_announced "$log" "${argv[@]}"
   fi || {
     # A peer that will not start usually says why in its own error log.
-    for log in "$peers_run/$name"-*.log; do
+    for log in "$peers_run/$name"-*.log "$peers_run/$name"/*.log; do
       [[ -s $log ]] && { echo "  $log:"; sed 's/^/  | /' "$log"; } >&2
     done
     return 1

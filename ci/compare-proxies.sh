@@ -154,6 +154,7 @@ forwards() {
 }
 
 targets=()
+graded=()
 for name in "${installable[@]}"; do
   dir=$peers_run/$name
   mkdir -p "$dir"
@@ -171,9 +172,14 @@ for name in "${installable[@]}"; do
   origin_port=$server_port
   origin_pids+=("$origin_pid")
   version=$(peer_version "$name")
+  began=$SECONDS
   if ! peer_start "$name" proxies "$origin_port" 2>"$dir/start.err"; then
-    cat "$dir/start.err" >&2
-    why="did not start: $(grep -v '^ *|\? *$' "$dir/start.err" | tail -n 3 | tr '\n' ' ')"
+    sed 's/^/  /' "$dir/start.err" >&2
+    # The reason: the loader's own line, or else the first line of the log that says error.
+    why=$(grep -m 1 '^peers: ' "$dir/start.err")
+    [[ -n $why ]] || why=$(sed -n 's/^ *| *//p' "$dir/start.err" | grep -i -m 1 'error\|fatal\|no such\|cannot\|unknown\|unrecognized\|denied')
+    [[ -n $why ]] || why=$(grep -m 1 "$SERVER_TAG: " "$dir/start.err")
+    why="did not start: ${why:-no output}"
     say "$name ($version): $why"
     note "$name" "did not start" "$why" "" "$origin_port"
     status=1
@@ -187,16 +193,18 @@ for name in "${installable[@]}"; do
     status=1
     continue
   fi
-  say "$name ($version; pid $server_pid) on 127.0.0.1:$port -> 127.0.0.1:$origin_port"
+  say "$name ($version; pid $server_pid) on 127.0.0.1:$port -> 127.0.0.1:$origin_port" \
+    "(started and proven in $((SECONDS - began)) s)"
   note "$name" "started" "" "$port" "$origin_port"
   targets+=(--proxy "127.0.0.1:$port=$name" --origin-port "$origin_port")
+  graded+=("$name")
 done
 # The recording origins step aside for h1spec's own, on the same ports.
 for pid in "${origin_pids[@]}"; do server_stop "$pid"; done
 origin_pids=()
 
 rc=0
-if ((grade)) && ((${#targets[@]})); then
+if ((grade)) && ((${#graded[@]})); then
   timeout --kill-after=10 "${H1_PROXIES_SECONDS:-780}" "$h1spec" "${targets[@]}" \
     --html "$report/proxies.html" --json "$report/proxies.json" --junit "$report/proxies.xml" \
     "$@" >"$peers_run/h1spec.txt" 2>&1
@@ -206,12 +214,12 @@ if ((grade)) && ((${#targets[@]})); then
 fi
 stop_everything
 python3 ci/lib/proxy_status.py "$status_file" "$report/proxies-peers.json" --build "$BUILD" \
-  $( ((grade && ${#targets[@]})) && echo --graded "$rc")
+  $( ((grade && ${#graded[@]})) && echo --graded "$rc")
 if ((grade)); then
   say "$report/proxies.html, $report/proxies.json, $report/proxies.xml (h1spec exit status" \
     "$rc; full output in $report/proxies-run/h1spec.txt); $report/proxies-peers.json"
 else
-  say "started, proved and stopped ${#targets[@]} of ${#peers_picked[@]} proxies (--no-grade);" \
+  say "started, proved and stopped ${#graded[@]} of ${#peers_picked[@]} proxies (--no-grade);" \
     "$report/proxies-peers.json"
 fi
 ((rc == 3 || rc == 124 || rc == 137)) && exit 3

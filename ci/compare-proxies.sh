@@ -106,9 +106,9 @@ if ! timeout 600 bash -c 'source ci/lib/peers.sh; peers_install "$@"' _ "${peers
       >>"$install_log" 2>&1; then
       installable+=("$name")
     else
-      why="not installable: $(python3 ci/lib/peers.py packages "$name" | tr '\n' ' ')from Debian"
-      why+=" ($(tail -n 1 "$install_log"))"
-      say "$name: $why"
+      why="$(python3 ci/lib/peers.py packages "$name" | tr '\n' ' ')could not be installed"
+      why+=" from Debian ($(tail -n 1 "$install_log"))"
+      say "$name: not installable: $why"
       note "$name" "not installable" "$why"
       status=1
     fi
@@ -118,7 +118,7 @@ else
 fi
 
 if ((build)); then
-  h1_build "$BUILD" h1spec h1origin h1fault || exit 1
+  h1_build "$BUILD" h1spec h1origin h1fault html_blob || exit 1
 fi
 h1spec=$BUILD/conformance/h1spec
 for tool in h1origin $( ((grade)) && echo h1spec); do
@@ -179,8 +179,8 @@ for name in "${installable[@]}"; do
     why=$(grep -m 1 '^peers: ' "$dir/start.err")
     [[ -n $why ]] || why=$(sed -n 's/^ *| *//p' "$dir/start.err" | grep -i -m 1 'error\|fatal\|no such\|cannot\|unknown\|unrecognized\|denied')
     [[ -n $why ]] || why=$(grep -m 1 "$SERVER_TAG: " "$dir/start.err")
-    why="did not start: ${why:-no output}"
-    say "$name ($version): $why"
+    why=${why:-no output}
+    say "$name ($version): did not start: $why"
     note "$name" "did not start" "$why" "" "$origin_port"
     status=1
     continue
@@ -206,10 +206,11 @@ origin_pids=()
 rc=0
 if ((grade)) && ((${#graded[@]})); then
   timeout --kill-after=10 "${H1_PROXIES_SECONDS:-780}" "$h1spec" "${targets[@]}" \
-    --html "$report/proxies.html" --json "$report/proxies.json" --junit "$report/proxies.xml" \
-    "$@" >"$peers_run/h1spec.txt" 2>&1
+    --tag proxy --html "$report/proxies.html" --json "$report/proxies.json" \
+    --junit "$report/proxies.xml" "$@" >"$peers_run/h1spec.txt" 2>&1
   rc=$?
   grep -v '^\[' "$peers_run/h1spec.txt" | sed -n '/^h1spec: per target/,$p'
+  ((rc == 3)) && say "h1spec could not run: $(tail -n 1 "$peers_run/h1spec.txt")"
   ((rc == 124 || rc == 137)) && say "h1spec overran ${H1_PROXIES_SECONDS:-780} s and was stopped"
 fi
 stop_everything

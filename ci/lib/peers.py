@@ -234,7 +234,8 @@ class Peer:
         except (OSError, subprocess.TimeoutExpired):
             return "unknown"
         lines = (out.stdout + out.stderr).strip().splitlines()
-        return lines[0] if lines else "unknown"
+        # A failing version command prints its usage error, not a version.
+        return lines[0] if lines and out.returncode == 0 else "unknown"
 
 
 def free_port():

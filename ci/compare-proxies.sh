@@ -22,6 +22,7 @@ Extra arguments go to h1spec (for example --case 'PX-*').
   --peers LIST  comma-separated proxy peer names (default: $PEERS, else all)
   --no-build    use DIR as it is
   --no-grade    start, prove and stop the proxies only (no h1spec run)
+  --out DIR     write the reports and proxies-run/ there instead of build/report
 
 output: build/report/proxies.html, proxies.json, proxies.xml; build/report/proxies-peers.json
 (every proxy picked: package, version, port, origin port, and "graded" or why not); the
@@ -38,6 +39,7 @@ EOF
 
 build=1
 grade=1
+report=build/report
 BUILD=${BUILD:-build/release}
 peers=${PEERS:-}
 while (($#)); do
@@ -45,6 +47,7 @@ while (($#)); do
     -h | --help) usage; exit 0 ;;
     --no-build) build=0 ;;
     --no-grade) grade=0 ;;
+    --out) report=${2:?--out wants a directory}; shift ;;
     --build) BUILD=${2:?--build wants a directory}; shift ;;
     --peers) peers=${2?--peers wants a list}; shift ;;
     *) break ;;
@@ -62,8 +65,8 @@ source ci/lib/peers.sh
 # shellcheck source=ci/lib/build.sh
 source ci/lib/build.sh
 
-report=build/report
-peers_run=$root/$report/proxies-run
+mkdir -p "$report" && report=$(cd "$report" && pwd) || exit 2
+peers_run=$report/proxies-run
 peers_root=$peers_run
 status_file=$peers_run/status.tsv
 say() { echo "compare-proxies: $*"; }
@@ -218,9 +221,9 @@ python3 ci/lib/proxy_status.py "$status_file" "$report/proxies-peers.json" --bui
   $( ((grade && ${#graded[@]})) && echo --graded "$rc")
 if ((grade)); then
   say "$report/proxies.html, $report/proxies.json, $report/proxies.xml (h1spec exit status" \
-    "$rc; full output in $report/proxies-run/h1spec.txt); $report/proxies-peers.json"
+    "$rc; full output in $peers_run/h1spec.txt); $report/proxies-peers.json"
 else
-  say "started, proved and stopped ${#graded[@]} of ${#peers_picked[@]} proxies (--no-grade);" \
+  say "started, proved and stopped ${#graded[@]} of $(wc -l <"$status_file") proxies (--no-grade);" \
     "$report/proxies-peers.json"
 fi
 ((rc == 3 || rc == 124 || rc == 137)) && exit 3

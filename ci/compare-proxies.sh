@@ -102,6 +102,7 @@ done <"$peers_run/pick.err"
 # package Debian does not have leaves out its own peer only.
 installable=()
 install_log=$peers_run/install.log
+# shellcheck disable=SC2016 # the inner shell expands "$@" and "$1"
 if ! timeout 600 bash -c 'source ci/lib/peers.sh; peers_install "$@"' _ "${peers_picked[@]}" \
   >"$install_log" 2>&1; then
   for name in "${peers_picked[@]}"; do
@@ -217,8 +218,10 @@ if ((grade)) && ((${#graded[@]})); then
   ((rc == 124 || rc == 137)) && say "h1spec overran ${H1_PROXIES_SECONDS:-780} s and was stopped"
 fi
 stop_everything
+graded_flag=()
+((grade && ${#graded[@]})) && graded_flag=(--graded "$rc")
 python3 ci/lib/proxy_status.py "$status_file" "$report/proxies-peers.json" --build "$BUILD" \
-  $( ((grade && ${#graded[@]})) && echo --graded "$rc")
+  "${graded_flag[@]}"
 if ((grade)); then
   say "$report/proxies.html, $report/proxies.json, $report/proxies.xml (h1spec exit status" \
     "$rc; full output in $peers_run/h1spec.txt); $report/proxies-peers.json"

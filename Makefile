@@ -121,9 +121,12 @@ compare: build
 # apache2, nginx, caddy, nghttpx, h2o, lighttpd and tinyproxy from Debian) beside h1fault
 # --role proxy with all faults off, or only those PEERS names (PEERS=haproxy,squid), in one
 # h1spec --proxy run; writes build/report/proxies.{html,json,xml} and proxies-peers.json
-# (each proxy's package, version and whether it was graded, or why not).
+# (each proxy's package, version and whether it was graded, or why not). PROXY_FAULTS=a,b
+# adds a column per h1fault proxy fault (h1fault-a, ...), which must show failing.
+PROXY_FAULTS ?=
 compare-proxies: build
-	@bash ci/compare-proxies.sh --no-build --build $(BUILD) --peers "$(PEERS)"
+	@bash ci/compare-proxies.sh --no-build --build $(BUILD) --peers "$(PEERS)" \
+	  $(foreach f,$(subst $(comma), ,$(PROXY_FAULTS)),--fault $(f))
 
 # Every peer of peers/*/ with its role, runs, packages and version; fails on a broken manifest.
 peers:

@@ -23,6 +23,9 @@ Extra arguments go to h1spec (for example --case 'PX-*').
   --no-build    use DIR as it is
   --no-grade    start, prove and stop the proxies only (no h1spec run)
   --out DIR     write the reports and proxies-run/ there instead of build/report
+  --fault NAME  one more column, h1fault-NAME: h1fault --role proxy --proxy-fault NAME, a
+                proxy with that defect, which the matrix must show failing (repeatable;
+                `h1fault --help` lists the faults)
 
 output: build/report/proxies.html, proxies.json, proxies.xml; build/report/proxies-peers.json
 (every proxy picked: package, version, port, origin port, and "graded" or why not); the
@@ -40,6 +43,7 @@ EOF
 build=1
 grade=1
 report=build/report
+faults=()
 BUILD=${BUILD:-build/release}
 peers=${PEERS:-}
 while (($#)); do
@@ -48,6 +52,7 @@ while (($#)); do
     --no-build) build=0 ;;
     --no-grade) grade=0 ;;
     --out) report=${2:?--out wants a directory}; shift ;;
+    --fault) faults+=("${2:?--fault wants a proxy fault of h1fault}"); shift ;;
     --build) BUILD=${2:?--build wants a directory}; shift ;;
     --peers) peers=${2?--peers wants a list}; shift ;;
     *) break ;;
@@ -159,8 +164,13 @@ forwards() {
 
 targets=()
 graded=()
-for name in "${installable[@]}"; do
-  dir=$peers_run/$name
+# start_proxy NAME [FAULT]: starts peer NAME (with FAULT: h1fault --proxy-fault FAULT, as the
+# column h1fault-FAULT) in front of a recording origin, proves that it forwards, and adds it
+# to the h1spec run; else notes why not and returns 1.
+start_proxy() {
+  local name=$1 fault=${2:-} label dir origin_port version began why port pid
+  label=$name${fault:+-$fault}
+  dir=$peers_run/$label
   mkdir -p "$dir"
   # A proxy that drops to another user writes its logs there: the folder is its.
   (($(id -u) == 0)) && chmod 1777 "$dir"
@@ -168,40 +178,54 @@ for name in "${installable[@]}"; do
   # no proxy is handed a port another one listens on. h1spec takes it over when it starts.
   if ! SERVER_NAME=h1origin server_start_announced "$dir/origin.out" \
     "$BUILD/conformance/h1origin" --port 0 --log "$dir/origin.jsonl"; then
-    note "$name" "did not start" "its recording origin (h1origin) did not start"
-    status=1
-    continue
+    note "$label" "did not start" "its recording origin (h1origin) did not start"
+    return 1
   fi
-  origin_pid=$server_pid
+  origin_pids+=("$server_pid")
   origin_port=$server_port
-  origin_pids+=("$origin_pid")
   version=$(peer_version "$name")
   began=$SECONDS
-  if ! peer_start "$name" proxies "$origin_port" 2>"$dir/start.err"; then
+  PEER_ARGS=()
+  [[ -n $fault ]] && PEER_ARGS=(--proxy-fault "$fault")
+  PEER_LABEL=$label peer_start "$name" proxies "$origin_port" 2>"$dir/start.err"
+  local started=$?
+  PEER_ARGS=()
+  if ((started != 0)); then
     sed 's/^/  /' "$dir/start.err" >&2
     # The reason: the loader's own line, or else the first line of the log that says error.
     why=$(grep -m 1 '^peers: ' "$dir/start.err")
-    [[ -n $why ]] || why=$(sed -n 's/^ *| *//p' "$dir/start.err" | grep -i -m 1 'error\|fatal\|no such\|cannot\|unknown\|unrecognized\|denied')
+    [[ -n $why ]] || why=$(sed -n 's/^ *| *//p' "$dir/start.err" |
+      grep -i -m 1 'error\|fatal\|no such\|cannot\|unknown\|unrecognized\|denied')
     [[ -n $why ]] || why=$(grep -m 1 "$SERVER_TAG: " "$dir/start.err")
     why=${why:-no output}
-    say "$name ($version): did not start: $why"
-    note "$name" "did not start" "$why" "" "$origin_port"
-    status=1
-    continue
+    say "$label ($version): did not start: $why"
+    note "$label" "did not start" "$why" "" "$origin_port"
+    return 1
   fi
   port=$server_port
-  if ! forwards "$name" "$port" "$dir/origin.jsonl"; then
-    say "$name ($version; pid $server_pid) on 127.0.0.1:$port: does not forward: $forward_why"
-    note "$name" "does not forward" "$forward_why" "$port" "$origin_port"
-    server_stop "$server_pid"
-    status=1
-    continue
+  pid=$server_pid
+  if ! forwards "$label" "$port" "$dir/origin.jsonl"; then
+    say "$label ($version; pid $pid) on 127.0.0.1:$port: does not forward: $forward_why"
+    note "$label" "does not forward" "$forward_why" "$port" "$origin_port"
+    server_stop "$pid"
+    local kept=() p
+    for p in "${peer_pids[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+    peer_pids=("${kept[@]}")
+    return 1
   fi
-  say "$name ($version; pid $server_pid) on 127.0.0.1:$port -> 127.0.0.1:$origin_port" \
-    "(started and proven in $((SECONDS - began)) s)"
-  note "$name" "started" "" "$port" "$origin_port"
-  targets+=(--proxy "127.0.0.1:$port=$name" --origin-port "$origin_port")
-  graded+=("$name")
+  say "$label ($version; pid $pid) on 127.0.0.1:$port -> 127.0.0.1:$origin_port" \
+    "(started and proven in $((SECONDS - began)) s)${fault:+; fault proof: expected to fail}"
+  note "$label" "started" "${fault:+fault proof: h1fault --role proxy --proxy-fault $fault}" \
+    "$port" "$origin_port"
+  targets+=(--proxy "127.0.0.1:$port=$label" --origin-port "$origin_port")
+  graded+=("$label")
+}
+
+for name in "${installable[@]}"; do
+  start_proxy "$name" || status=1
+done
+for fault in "${faults[@]}"; do
+  start_proxy h1fault "$fault" || status=1
 done
 # The recording origins step aside for h1spec's own, on the same ports.
 for pid in "${origin_pids[@]}"; do server_stop "$pid"; done

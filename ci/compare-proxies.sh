@@ -141,8 +141,11 @@ if ((grade)) && ! "$h1spec" --help 2>&1 | grep -q -- '--origin-port'; then
 fi
 
 origin_pids=()
+h1spec_pid=""
 stop_everything() {
   local pid
+  [[ -n $h1spec_pid ]] && server_stop "$h1spec_pid"
+  h1spec_pid=""
   peers_stop_all
   for pid in "${origin_pids[@]}"; do server_stop "$pid"; done
   origin_pids=()
@@ -233,10 +236,15 @@ origin_pids=()
 
 rc=0
 if ((grade)) && ((${#graded[@]})); then
+  # In the background, so that a signal to this script runs its trap at once (bash runs a
+  # trap only after the foreground command ends); the trap stops h1spec too.
   timeout --kill-after=10 "${H1_PROXIES_SECONDS:-780}" "$h1spec" "${targets[@]}" \
     --tag proxy --html "$report/proxies.html" --json "$report/proxies.json" \
-    --junit "$report/proxies.xml" "$@" >"$peers_run/h1spec.txt" 2>&1
+    --junit "$report/proxies.xml" "$@" >"$peers_run/h1spec.txt" 2>&1 &
+  h1spec_pid=$!
+  wait "$h1spec_pid"
   rc=$?
+  h1spec_pid=""
   grep -v '^\[' "$peers_run/h1spec.txt" | sed -n '/^h1spec: per target/,$p'
   ((rc == 3)) && say "h1spec could not run: $(tail -n 1 "$peers_run/h1spec.txt")"
   ((rc == 124 || rc == 137)) && say "h1spec overran ${H1_PROXIES_SECONDS:-780} s and was stopped"

@@ -30,9 +30,10 @@ Extra arguments go to h1spec (for example --case 'PX-*').
 output: build/report/proxies.html, proxies.json, proxies.xml; build/report/proxies-peers.json
 (every proxy picked: package, version, port, origin port, and "graded" or why not); the
 configs, logs and scratch files of the proxies in build/report/proxies-run/NAME/.
-exit status: 0 graded (whatever the verdicts), 1 a proxy would not install or start or did
-not forward, or its manifest is broken (the others are still graded), 2 bad usage,
-3 h1spec could not run (harness error, or no --proxy in this h1spec).
+exit status: 0 graded (whatever the verdicts, even a proxy that died under the cases: that
+is reported), 1 a proxy would not install or start or did not forward, or its manifest is
+broken (the others are still graded), 2 bad usage, 3 h1spec could not run or wrote no
+report (harness error, or no --proxy in this h1spec) or overran its bound.
 
 Bounds: a package install 600 s, a start H1_PROXY_START_SECONDS (default 30), the forwarding
 proof 10 s per proxy, a stop 10 s per process, the h1spec run H1_PROXIES_SECONDS (default
@@ -77,6 +78,7 @@ status_file=$peers_run/status.tsv
 say() { echo "compare-proxies: $*"; }
 
 rm -rf "$peers_run"
+rm -f "$report"/proxies.{html,json,xml} "$report/proxies-peers.json"
 mkdir -p "$peers_run"
 # Some proxies drop to an unprivileged user when started as root (squid, tinyproxy, nginx's
 # worker, h2o): that user must reach its scratch folder.
@@ -167,6 +169,7 @@ forwards() {
 
 targets=()
 graded=()
+graded_pids=()
 # start_proxy NAME [FAULT]: starts peer NAME (with FAULT: h1fault --proxy-fault FAULT, as the
 # column h1fault-FAULT) in front of a recording origin, proves that it forwards, and adds it
 # to the h1spec run; else notes why not and returns 1.
@@ -222,6 +225,7 @@ start_proxy() {
     "$port" "$origin_port"
   targets+=(--proxy "127.0.0.1:$port=$label" --origin-port "$origin_port")
   graded+=("$label")
+  graded_pids+=("$pid")
 }
 
 for name in "${installable[@]}"; do
@@ -246,12 +250,25 @@ if ((grade)) && ((${#graded[@]})); then
   rc=$?
   h1spec_pid=""
   grep -v '^\[' "$peers_run/h1spec.txt" | sed -n '/^h1spec: per target/,$p'
-  ((rc == 3)) && say "h1spec could not run: $(tail -n 1 "$peers_run/h1spec.txt")"
+  # 3 is also h1spec's status when some replays ended in ERROR (a proxy that stopped
+  # answering, say); it could not run only if it wrote no report.
+  [[ $rc == 3 && ! -s $report/proxies.json ]] &&
+    say "h1spec could not run: $(tail -n 1 "$peers_run/h1spec.txt")"
   ((rc == 124 || rc == 137)) && say "h1spec overran ${H1_PROXIES_SECONDS:-780} s and was stopped"
+  # A proxy that died under the cases is a finding: said here and in proxies-peers.json.
+  for i in "${!graded[@]}"; do
+    kill -0 "${graded_pids[i]}" 2>/dev/null && continue
+    label=${graded[i]}
+    why=$(cat "$peers_run/$label"/*.log "$peers_run/$label.out" 2>/dev/null |
+      grep -i 'assert\|fatal\|signal\|abort\|segmentation\|panic' | tail -n 1)
+    say "$label died during the run: ${why:-no reason in its logs} (logs in $peers_run/$label/)"
+    printf '%s\t%s\n' "$label" "${why:-no reason in its logs}" >>"$peers_run/died.tsv"
+  done
 fi
 stop_everything
 graded_flag=()
-((grade && ${#graded[@]})) && graded_flag=(--graded "$rc")
+((grade && ${#graded[@]})) &&
+  graded_flag=(--graded "$rc" --report "$report/proxies.json" --died "$peers_run/died.tsv")
 python3 ci/lib/proxy_status.py "$status_file" "$report/proxies-peers.json" --build "$BUILD" \
   "${graded_flag[@]}"
 if ((grade)); then
@@ -261,5 +278,6 @@ else
   say "started, proved and stopped ${#graded[@]} of $(wc -l <"$status_file") proxies (--no-grade);" \
     "$report/proxies-peers.json"
 fi
-((rc == 3 || rc == 124 || rc == 137)) && exit 3
+[[ $rc == 3 && ! -s $report/proxies.json ]] && exit 3
+((rc == 124 || rc == 137)) && exit 3
 exit "$status"

@@ -259,8 +259,12 @@ if ((grade)) && ((${#graded[@]})); then
   for i in "${!graded[@]}"; do
     kill -0 "${graded_pids[i]}" 2>/dev/null && continue
     label=${graded[i]}
-    why=$(cat "$peers_run/$label"/*.log "$peers_run/$label.out" 2>/dev/null |
-      grep -i 'assert\|fatal\|signal\|abort\|segmentation\|panic' | tail -n 1)
+    why=""
+    for pattern in 'assert' 'fatal\|panic\|segmentation' 'signal\|abort'; do
+      why=$(cat "$peers_run/$label"/*.log "$peers_run/$label.out" 2>/dev/null |
+        grep -i -m 1 "$pattern")
+      [[ -n $why ]] && break
+    done
     say "$label died during the run: ${why:-no reason in its logs} (logs in $peers_run/$label/)"
     printf '%s\t%s\n' "$label" "${why:-no reason in its logs}" >>"$peers_run/died.tsv"
   done

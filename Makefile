@@ -10,7 +10,7 @@ PORT ?= 8080
 comma := ,
 
 .PHONY: deps build run serve test lint test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
-	bench bench-models bench-parser compare peers fuzz-peers package test-package format format-check clean
+	bench bench-models bench-parser compare compare-proxies peers fuzz-peers package test-package format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -116,6 +116,17 @@ bench-parser: build
 PEERS ?=
 compare: build
 	@bash ci/compare.sh --no-build --build $(BUILD) --peers "$(PEERS)"
+
+# Grades the reverse proxies of peers/*/ (ROLE=proxy: haproxy, varnish, squid, trafficserver,
+# apache2, nginx, caddy, nghttpx, h2o, lighttpd and tinyproxy from Debian) beside h1fault
+# --role proxy with all faults off, or only those PEERS names (PEERS=haproxy,squid), in one
+# h1spec --proxy run; writes build/report/proxies.{html,json,xml} and proxies-peers.json
+# (each proxy's package, version and whether it was graded, or why not). PROXY_FAULTS=a,b
+# adds a column per h1fault proxy fault (h1fault-a, ...), which must show failing.
+PROXY_FAULTS ?=
+compare-proxies: build
+	@bash ci/compare-proxies.sh --no-build --build $(BUILD) --peers "$(PEERS)" \
+	  $(foreach f,$(subst $(comma), ,$(PROXY_FAULTS)),--fault $(f))
 
 # Every peer of peers/*/ with its role, runs, packages and version; fails on a broken manifest.
 peers:

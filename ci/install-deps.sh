@@ -25,6 +25,17 @@ if [[ $(id -u) -ne 0 ]]; then
   sudo="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Server packages (the peers: nginx, squid, apache2, haproxy, ...) start their service when
+# installed, as the system's user, on their default ports and every address. Nothing here
+# may do that: without a policy that already forbids it, one that refuses every start
+# (invoke-rc.d's exit 101) is in place for the install, and removed after.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\n# ci/install-deps.sh: no service starts while it installs.\nexit 101\n' |
+    $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done" >&2

@@ -16,8 +16,9 @@ ci/lib/peers.sh:
   peers.py get NAME FIELD                   one field (profile-less), empty if unset
   peers.py packages NAME...                 their Debian packages, one per line
   peers.py command NAME --run RUN --run-dir D --root R --build B [--port N]
-                                            fills NAME's config into D, prints the argv
-                                            NUL-separated
+                     [--origin-port N]      fills NAME's config (and FILES) into D, prints the
+                                            argv NUL-separated; the proxies run needs
+                                            --origin-port (where the proxy forwards)
   peers.py version NAME --build B           the peer's version line, or "unknown"
 
 A broken manifest prints one line naming its file and field on stderr and is left out;
@@ -36,14 +37,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent.parent
 # H1_PEERS_DIR: another folder of peers (the tests of this loader use a broken copy).
 PEERS = Path(os.environ.get("H1_PEERS_DIR") or REPO / "peers").resolve()
-ROLES = ("origin", "reference")
-RUNS = ("compare", "fuzz", "bench")
+ROLES = ("origin", "reference", "proxy")
+RUNS = ("compare", "fuzz", "bench", "proxies")
+# The run that grades reverse proxies: its peers forward to 127.0.0.1:@ORIGIN_PORT@, and a
+# ROLE=proxy peer takes part in no other run (it serves no docroot of its own).
+PROXY_RUN = "proxies"
 PORT_MODES = ("chosen", "announced")
 # START and CONFIG may be overridden for one run: START_BENCH, CONFIG_FUZZ, ...
 PER_RUN = ("START", "CONFIG")
-FIELDS = {"ROLE", "RUNS", "PACKAGES", "START", "CONFIG", "PORT", "VERSION", "AS_ROOT"} | {
-    f"{key}_{run.upper()}" for key in PER_RUN for run in RUNS}
-PLACEHOLDERS = {"@PORT@", "@ROOT@", "@RUN@", "@CONF@", "@BUILD@", "@USER@"}
+FIELDS = {"ROLE", "RUNS", "PACKAGES", "START", "CONFIG", "FILES", "PORT", "VERSION",
+          "AS_ROOT"} | {f"{key}_{run.upper()}" for key in PER_RUN for run in RUNS}
+PLACEHOLDERS = {"@PORT@", "@ORIGIN_PORT@", "@ROOT@", "@RUN@", "@DIR@", "@CONF@", "@BUILD@",
+                "@USER@"}
+# Any IPv4 address in a command or template must be a loopback one (127.0.0.0/8).
+IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])")
 NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
@@ -108,7 +115,8 @@ class Peer:
                 config = self.fields.get(f"CONFIG_{run.upper()}" if run else "CONFIG") or \
                     self.fields.get("CONFIG", "")
                 told = "@PORT@" in value or (
-                    config and "@PORT@" in self._text(config, "CONFIG"))
+                    config and "@PORT@" in self._text(config, "CONFIG")) or any(
+                    "@PORT@" in self._text(t, "FILES") for t in f.get("FILES", "").split())
                 if self.port_mode() == "chosen" and not told:
                     raise Broken(f"{self.where(key)}: no @PORT@ in it or its config (PORT=chosen:"
                                  " the server is told its port)")
@@ -117,6 +125,54 @@ class Peer:
                                  " own)")
             if key.startswith("CONFIG"):
                 self._text(value, key)
+        for template in f.get("FILES", "").split():
+            if "/" in template:
+                raise Broken(f"{self.where('FILES')}: '{template}' is not a file name of "
+                             f"{self.folder.name}/")
+            self._text(template, "FILES")
+        self._check_proxies()
+        self._check_loopback()
+
+    def _check_proxies(self):
+        """A proxy runs in the proxies run only, and every peer of that run is told where it
+        forwards (@ORIGIN_PORT@, in its START for the run, that START's config or FILES); no
+        other run has an origin port to give."""
+        f = self.fields
+        runs = self.runs()
+        if self.role() == "proxy" and runs != [PROXY_RUN]:
+            raise Broken(f"{self.where('RUNS')}: '{f['RUNS']}' for ROLE=proxy (a proxy takes part"
+                         f" in {PROXY_RUN} only)")
+        if PROXY_RUN in runs and self.role() == "origin":
+            raise Broken(f"{self.where('RUNS')}: {PROXY_RUN} wants ROLE=proxy (or reference)")
+        for run in RUNS:
+            start_key = f"START_{run.upper()}" if f"START_{run.upper()}" in f else "START"
+            config = self.field("CONFIG", run)
+            texts = [f[start_key]] + ([self._text(config, "CONFIG")] if config else []) + [
+                self._text(t, "FILES") for t in f.get("FILES", "").split()]
+            told = any("@ORIGIN_PORT@" in t for t in texts)
+            if run == PROXY_RUN and run in runs and not told:
+                raise Broken(f"{self.where(start_key)}: no @ORIGIN_PORT@ in it or its config "
+                             f"(a proxy is told the port of 127.0.0.1 it forwards to)")
+            if run != PROXY_RUN and run in runs and "@ORIGIN_PORT@" in f[start_key]:
+                raise Broken(f"{self.where(start_key)}: @ORIGIN_PORT@ outside the {PROXY_RUN} run")
+
+    def _check_loopback(self):
+        """Every address a peer is given is a loopback one: a template that named another
+        host could send the suite's bytes off the machine."""
+        texts = [(k, v) for k, v in self.fields.items() if k.startswith("START")]
+        for key, value in self.fields.items():
+            if key.startswith("CONFIG"):
+                texts.append((f"{key} ({self.folder.name}/{value})", self._text(value, key)))
+        for t in self.fields.get("FILES", "").split():
+            texts.append((f"FILES ({self.folder.name}/{t})", self._text(t, "FILES")))
+        for key, text in texts:
+            for n, line in enumerate(text.splitlines(), 1):
+                if line.lstrip().startswith("#"):
+                    continue
+                for m in IPV4.finditer(line):
+                    if m.group(1) != "127":
+                        raise Broken(f"{self.where(key)}: {m.group(0)} is not a loopback address"
+                                     f" (line {n})")
 
     def _text(self, template, key):
         try:
@@ -140,23 +196,33 @@ class Peer:
         """KEY_RUN if set, else KEY."""
         return self.fields.get(f"{key}_{run.upper()}", self.fields.get(key, ""))
 
-    def command(self, run, run_dir, root, build, port=None):
-        """Writes the config for `run` into run_dir and returns the argv to start the peer."""
+    def command(self, run, run_dir, root, build, port=None, origin_port=None):
+        """Writes the config for `run` (and FILES, into run_dir/NAME/) into run_dir and returns
+        the argv to start the peer."""
+        if run == PROXY_RUN and not origin_port:
+            raise Broken(f"{self.where()}: the {PROXY_RUN} run needs an origin port")
         run_dir, root, build = (Path(p).resolve() for p in (run_dir, root, build))
         user = self.fields.get("AS_ROOT", "") if os.getuid() == 0 else ""
-        values = {"@PORT@": str(port or ""), "@ROOT@": str(root), "@RUN@": str(run_dir),
+        own = run_dir / self.name
+        own.mkdir(parents=True, exist_ok=True)
+        values = {"@PORT@": str(port or ""), "@ORIGIN_PORT@": str(origin_port or ""),
+                  "@ROOT@": str(root), "@RUN@": str(run_dir), "@DIR@": str(own),
                   "@BUILD@": str(build), "@USER@": user, "@CONF@": ""}
+        for template in self.fields.get("FILES", "").split():
+            (own / template).write_text(fill(self._template(template), values))
         template = self.field("CONFIG", run)
         if template:
             conf = run_dir / f"{self.name}.conf"
-            # The templates' comments name the placeholders; filled in they would read as
-            # nonsense, so comment lines are dropped.
-            text = "".join(line for line in (self.folder / template).read_text()
-                           .splitlines(True) if not line.lstrip().startswith("#"))
-            conf.write_text(fill(text, values))
+            conf.write_text(fill(self._template(template), values))
             values["@CONF@"] = str(conf)
         # Split first, fill after: a path with a space stays one word.
         return [fill(word, values) for word in self.field("START", run).split()]
+
+    def _template(self, name):
+        # The templates' comments name the placeholders; filled in they would read as
+        # nonsense, so comment lines are dropped.
+        return "".join(line for line in (self.folder / name).read_text().splitlines(True)
+                       if not line.lstrip().startswith("#"))
 
     def version(self, build):
         cmd = self.fields.get("VERSION", "")
@@ -168,7 +234,8 @@ class Peer:
         except (OSError, subprocess.TimeoutExpired):
             return "unknown"
         lines = (out.stdout + out.stderr).strip().splitlines()
-        return lines[0] if lines else "unknown"
+        # A failing version command prints its usage error, not a version.
+        return lines[0] if lines and out.returncode == 0 else "unknown"
 
 
 def free_port():
@@ -260,7 +327,8 @@ def pick(peers, run, names, with_reference):
             print(f"peers: no reference peer (ROLE=reference) for {run} in peers/",
                   file=sys.stderr)
             return 1
-    for name in names or [p.name for p in select(peers, run, "origin")]:
+    graded = "proxy" if run == PROXY_RUN else "origin"
+    for name in names or [p.name for p in select(peers, run, graded)]:
         if name in chosen:
             continue
         if name not in peers:
@@ -324,8 +392,12 @@ def main(argv):
             print("\n".join(peers[name].packages()))
         return 0
     if verb == "command" and len(args) == 1 and {"run", "run-dir", "root", "build"} <= set(opts):
-        argv = peers[args[0]].command(opts["run"], opts["run-dir"], opts["root"], opts["build"],
-                                      opts.get("port"))
+        try:
+            argv = peers[args[0]].command(opts["run"], opts["run-dir"], opts["root"],
+                                          opts["build"], opts.get("port"), opts.get("origin-port"))
+        except Broken as e:
+            print(f"peers: {e}", file=sys.stderr)
+            return 1
         sys.stdout.write("".join(w + "\0" for w in argv))
         return 0
     if verb == "version" and len(args) == 1 and "build" in opts:

@@ -8,8 +8,13 @@
 #   peers_pick RUN [--with-reference] [NAME...]  sets peers_picked; returns 1 if a manifest
 #                                  is broken (the others are still picked), 2 on a bad NAME
 #   peers_install NAME...          their Debian packages, through ci/install-deps.sh
-#   peer_start NAME RUN            fills its config, starts it, waits for its port (bounded);
-#                                  sets server_pid and server_port, adds the PID to peer_pids
+#   peer_start NAME RUN [ORIGIN_PORT]
+#                                  fills its config, starts it, waits for its port (bounded);
+#                                  sets server_pid and server_port, adds the PID to peer_pids.
+#                                  The proxies run gives ORIGIN_PORT (@ORIGIN_PORT@: the port
+#                                  of 127.0.0.1 the proxy forwards to). PEER_ARGS (an
+#                                  array) is appended to its command, and PEER_LABEL (default
+#                                  NAME) names its log, for a second instance of one peer
 #   peer_version NAME              one line, e.g. "nginx version: nginx/1.22.1"
 #   peers_stop_all                 stops every PID in peer_pids (TERM, then KILL)
 
@@ -20,6 +25,7 @@ _peers_py() { python3 "$_peers_dir/peers.py" "$@"; }
 
 peers_picked=()
 peer_pids=()
+PEER_ARGS=()
 
 peers_pick() {
   local out rc
@@ -39,20 +45,22 @@ peers_install() {
 }
 
 peer_start() {
-  local name=$1 run=$2 mode port="" argv=() log
-  log=$peers_run/$name.out
+  local name=$1 run=$2 origin_port=${3:-} mode port="" argv=() log label=${PEER_LABEL:-$1}
+  log=$peers_run/$label.out
   mode=$(_peers_py get "$name" PORT) || return 1
   [[ ${mode:-chosen} == chosen ]] && port=$(free_port)
   _peers_py command "$name" --run "$run" --run-dir "$peers_run" --root "$peers_root" \
-    --build "$BUILD" ${port:+--port "$port"} >"$peers_run/$name.argv" || return 1
-  mapfile -d '' argv <"$peers_run/$name.argv"
+    --build "$BUILD" ${port:+--port "$port"} ${origin_port:+--origin-port "$origin_port"} \
+    >"$peers_run/$label.argv" || return 1
+  mapfile -d '' argv <"$peers_run/$label.argv"
+  argv+=("${PEER_ARGS[@]}")
   if [[ -n $port ]]; then
-    SERVER_NAME=$name server_start_on_port "$log" "$port" "${argv[@]}"
+    SERVER_NAME=$label server_start_on_port "$log" "$port" "${argv[@]}"
   else
-    SERVER_NAME=$name server_start_announced "$log" "${argv[@]}"
+    SERVER_NAME=$label server_start_announced "$log" "${argv[@]}"
   fi || {
     # A peer that will not start usually says why in its own error log.
-    for log in "$peers_run/$name"-*.log; do
+    for log in "$peers_run/$name"-*.log "$peers_run/$name"/*.log; do
       [[ -s $log ]] && { echo "  $log:"; sed 's/^/  | /' "$log"; } >&2
     done
     return 1

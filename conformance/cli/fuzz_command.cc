@@ -182,8 +182,10 @@ std::optional<Parsed> parse_options(int argc, char** argv, const Defaults& d, bo
     if (via.name.empty()) via.name = via.authority();
     // The loopback guard, before any socket: the proxy here, the origin (always 127.0.0.1)
     // in RecordingOrigin::start.
-    if (const std::string why = guard_message(via); !why.empty()) {
-      std::cerr << "h1spec fuzz: " << why << "\n";
+    if (!is_loopback_host(via.host)) {
+      std::cerr << "h1spec fuzz: --via " << via.host
+                << " is not a loopback address (127.0.0.0/8, ::1, localhost); nothing was "
+                   "sent (fuzzing through a proxy is loopback only)\n";
       refused = true;
       return std::nullopt;
     }

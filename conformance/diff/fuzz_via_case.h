@@ -1,8 +1,9 @@
 // `h1spec fuzz --via`, part 4: a finding through a proxy, written as a two-sided proxy case
 // (conformance/README.md, "Proxy cases") and as a JSON record. Pure.
 //
-// The case replays the minimised input (one ```http block per write, the client half-closing
-// as the fuzzer did) and says what a correct proxy does with it:
+// The case replays the minimised input (one ```http block per write; close=after-send only
+// when the input ends inside a message, so that the end of the stream is part of it) and
+// says what a correct proxy does with it:
 //   ```origin-expect   the requests a correct proxy forwards, in order, by method, origin-form
 //                      target and body ("requests at most N": a proxy may refuse a request,
 //                      never add one): the clean requests of the client view up to the first

@@ -38,6 +38,7 @@ using std::chrono::milliseconds;
 
 constexpr std::size_t kMaxResponseBytes = 1u << 20;  // per exchange; more is not read
 constexpr milliseconds kWritePause{2};               // between the writes of one input
+constexpr milliseconds kQuiet{30};  // no byte for this long before the half-close: send it
 constexpr milliseconds kIdle{100};  // no byte for this long, every answer in: the exchange is over
 constexpr milliseconds kMaxSettle{1000};              // the longest wait for a quiet origin
 constexpr std::size_t kMinimiseRunsPerSignature = 4;  // then duplicates are only counted
@@ -63,6 +64,7 @@ struct Observation {
   bool connected = false;
   std::vector<Request> at_origin;
   std::vector<int> statuses;
+  std::size_t origin_rejected = 0;  ///< back-end connections the origin's reader rejected
 };
 
 std::string hash_id(std::string_view key) {
@@ -147,12 +149,14 @@ class ViaRun {
   }
 
   static ViaDivergence classify(const Mutant& m, const Observation& obs) {
-    return classify_via(client_view(m.bytes), obs.at_origin, obs.statuses.size());
+    return classify_via(client_view(m.bytes), obs.at_origin, obs.statuses.size(),
+                        obs.origin_rejected);
   }
 
-  // One input through the proxy: the origin reset, the writes, the half-close, the answers
-  // until the proxy closes (or goes quiet with every answer in, or the timeout), then the
-  // origin's record once it has been quiet for o_.settle.
+  // One input through the proxy: the origin reset, the writes, the answers to the clean
+  // requests, the half-close, the rest of the answers until the proxy closes (or goes quiet with
+  // every answer in, or the timeout), then the origin's record once it has been quiet for
+  // o_.settle.
   Observation observe(const Mutant& m) {
     Observation obs;
     const ClientView view = client_view(m.bytes);
@@ -173,28 +177,41 @@ class ViaRun {
       from = ends[k];
       if (k + 1 < ends.size()) std::this_thread::sleep_for(kWritePause);
     }
-    c.shutdown_write();
+    // Half-close only once the clean requests are answered (or the proxy has gone quiet):
+    // some proxies abort what they are forwarding when the client's FIN arrives first (nginx
+    // answers nothing at all then), which would hide every divergence from them.
+    const std::size_t clean = std::max<std::size_t>(1, view.requests.size());
     const std::size_t expected = view.requests.size() + (view.has_tail ? 1 : 0);
     std::string in;
-    bool eof = false;
+    bool eof = false, shut = false;
     for (;;) {
       const Clock::time_point now = Clock::now();
       if (now >= deadline) break;
-      const RecvStatus s = c.receive(in, std::min(deadline, now + kIdle));
+      const RecvStatus s = c.receive(in, std::min(deadline, now + (shut ? kIdle : kQuiet)));
       if (s == RecvStatus::data) {
         if (in.size() >= kMaxResponseBytes) break;
+        if (!shut && final_statuses(in, view, false).size() >= clean) {
+          c.shutdown_write();
+          shut = true;
+        }
         continue;
       }
       if (s != RecvStatus::timeout) {
         eof = true;
         break;
       }
+      if (!shut) {
+        c.shutdown_write();
+        shut = true;
+        continue;
+      }
       if (final_statuses(in, view, false).size() >= expected) break;
     }
     obs.statuses = final_statuses(in, view, eof);
     c.close();
-    // Settled: every back-end connection closed by the proxy (nothing more can come), or the
-    // origin quiet for o_.settle; never longer than kMaxSettle.
+    // Settled: the proxy closed the client's connection and every back-end connection (none
+    // at all when it answered by itself), so nothing more can come; or the origin was quiet
+    // for o_.settle; never longer than kMaxSettle.
     std::uint64_t seen = 0;
     const Clock::time_point settle_until = Clock::now() + kMaxSettle;
     for (;;) {
@@ -202,13 +219,16 @@ class ViaRun {
       const bool all_closed =
           std::all_of(now.connections.begin(), now.connections.end(),
                       [](const origin::RecordedConnection& rc) { return rc.peer_closed; });
-      if ((eof && all_closed && !now.connections.empty()) || Clock::now() >= settle_until) break;
+      if ((eof && all_closed) || Clock::now() >= settle_until) break;
       if (now.generation == seen) break;
       seen = now.generation;
       if (origin_.wait_for_change(seen, o_.settle) == seen) break;
     }
     const origin::Snapshot snap = origin_.snapshot();
     for (const origin::RecordedRequest* r : snap.in_order()) obs.at_origin.push_back(r->request);
+    for (const origin::RecordedConnection& rc : snap.connections) {
+      if (rc.malformed()) ++obs.origin_rejected;
+    }
     return obs;
   }
 

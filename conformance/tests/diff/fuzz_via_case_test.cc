@@ -64,7 +64,7 @@ TEST_CASE("fuzz-via case: a CL+TE finding parses back as a two-sided proxy case"
   CHECK(c.has_tag("ambiguous"));
   CHECK(c.level == Level::must);
   CHECK(c.rfc == "RFC 9112 §6.1");
-  CHECK(c.close == CloseAction::after_send);
+  CHECK(c.close == CloseAction::none);  // the input does not end inside a message
   CHECK_FALSE(c.split);
   REQUIRE(c.sends.size() == 1);
   CHECK(c.sends[0] == bytes);
@@ -113,13 +113,18 @@ TEST_CASE("fuzz-via case: writes, escapes, and nothing forwarded", "[fuzz-via]")
   std::string bytes =
       "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 2\r\n\r\n"
       "\x00\n";
-  bytes.insert(bytes.begin() + 80, '\x7f');  // somewhere in the head: the reader rejects it
+  bytes.insert(bytes.begin() + 24, '\x7f');  // in the Host value: the reader rejects it
   ViaFinding f = finding(bytes, {at_origin("POST", "/x", "y")}, {200});
   f.minimal.cuts = {10, 30};
   const Case c = parse_back(f);
   REQUIRE(c.sends.size() == 3);
   CHECK(c.sends[0] + c.sends[1] + c.sends[2] == bytes);
   CHECK(c.sends[0].size() == 10);
+  CHECK(c.close == CloseAction::none);
+  const ViaFinding cut_short = finding("POST /x HTTP/1.1\r\nContent-Length: 9\r\n\r\nab",
+                                       {at_origin("POST", "/x", "ab")}, {200});
+  CHECK(cut_short.divergence.signature() == "ambiguous/incomplete-body/forwarded");
+  CHECK(parse_back(cut_short).close == CloseAction::after_send);
   REQUIRE(c.origin_expect.has_value());
   CHECK(c.origin_expect->alternatives.at(0).nothing_forwarded);
 }

@@ -124,6 +124,10 @@ TEST_CASE("fuzz-via divergence: body and desync", "[fuzz-via]") {
   const ViaDivergence desync = classify(kGet, {at_origin("GET", "/g")}, 2);
   CHECK(desync.kind == ViaKind::desync);
   CHECK(desync.signature() == "desync/extra-response");
+  // The origin's own 400 for a forwarded request it cannot read is an answer too.
+  const std::string ctl = "GET /g HTTP/1.1\r\nX: \x01\r\n\r\n5";
+  CHECK(classify_via(client_view(ctl), {}, 2).kind == ViaKind::desync);
+  CHECK(classify_via(client_view(ctl), {}, 2, 1).kind == ViaKind::none);
   // Smuggling takes precedence over the desync it causes.
   CHECK(classify(kGet, {at_origin("GET", "/g"), at_origin("GET", "/x")}, 2).kind ==
         ViaKind::smuggled);

@@ -98,15 +98,15 @@ Ambiguity classify_rejection(std::string_view e) {
     return Ambiguity::incomplete_body;
   }
   if (contains(e, "trailer")) return Ambiguity::bad_chunked;
-  // A field line the reader cannot take: framing only when a reader that strips whitespace
-  // or bytes from a field name, or unfolds obs-fold, would see Content-Length or
-  // Transfer-Encoding in it (or continue one). A line without a colon, or a control byte in
-  // a value, is left to the proxy's leniency (RFC 9112 §2.2, RFC 9110 §5.5).
+  // A field line the reader cannot take: framing only where the RFC leaves a proxy no choice
+  // but to reject: whitespace between a Content-Length or Transfer-Encoding name and the
+  // colon (RFC 9112 §5.1), or obs-fold continuing one (§5.2: unfolded, the value is invalid).
+  // A line without a colon, a stray byte in a name (dropping such a line is common), or a
+  // control byte in a value, is left to the proxy's leniency (§2.2, RFC 9110 §5.5).
   if (contains(e, "field line") || contains(e, "field name") || contains(e, "of field ") ||
       contains(e, "folding after field")) {
     const bool hides = e.starts_with("whitespace between the field name and colon") ||
-                       e.starts_with("obsolete line folding after field") ||
-                       (e.starts_with("invalid byte") && contains(e, "in the field name"));
+                       e.starts_with("obsolete line folding after field");
     return hides && names_framing_field(quoted_name(e)) ? Ambiguity::hidden_framing
                                                         : Ambiguity::none;
   }

@@ -29,8 +29,7 @@ enum class Ambiguity : std::uint8_t {
   bad_cl,           ///< an invalid or differing Content-Length (§6.3 item 5)
   bad_chunked,      ///< chunked body syntax: size, extension, data CRLF, trailers (§7.1)
   hidden_framing,   ///< Content-Length or Transfer-Encoding hidden by whitespace before the
-                    ///< colon or a stray byte in the name, or continued by obs-fold (§5.1,
-                    ///< §5.2): the TE.TE obfuscations
+                    ///< colon or continued by obs-fold (§5.1, §5.2): TE.TE obfuscations
   incomplete_body,  ///< the stream ended inside a Content-Length or chunked body (§6.3, §8)
 };
 [[nodiscard]] std::string_view to_string(Ambiguity a);  ///< "cl-te", "bad-cl", ...

@@ -111,8 +111,9 @@ TEST_CASE("fuzz-via case: nothing forwarded out of a bad Content-Length", "[fuzz
 
 TEST_CASE("fuzz-via case: writes, escapes, and nothing forwarded", "[fuzz-via]") {
   std::string bytes =
-      "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 2\r\n\r\n"
-      "\x00\n";
+      "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: "
+      "2\r\n\r\n";
+  bytes += std::string(1, '\0') + "\n";      // a NUL and a bare LF in the body
   bytes.insert(bytes.begin() + 24, '\x7f');  // in the Host value: the reader rejects it
   ViaFinding f = finding(bytes, {at_origin("POST", "/x", "y")}, {200});
   f.minimal.cuts = {10, 30};
@@ -120,6 +121,7 @@ TEST_CASE("fuzz-via case: writes, escapes, and nothing forwarded", "[fuzz-via]")
   REQUIRE(c.sends.size() == 3);
   CHECK(c.sends[0] + c.sends[1] + c.sends[2] == bytes);
   CHECK(c.sends[0].size() == 10);
+  CHECK(c.sends[2].ends_with(std::string(1, '\0') + "\n"));
   CHECK(c.close == CloseAction::none);
   const ViaFinding cut_short = finding("POST /x HTTP/1.1\r\nContent-Length: 9\r\n\r\nab",
                                        {at_origin("POST", "/x", "ab")}, {200});

@@ -152,7 +152,7 @@ std::size_t allowed_from_tail(const ClientView& client) {
 }
 
 ViaDivergence classify_via(const ClientView& client, const std::vector<Request>& at_origin,
-                           std::size_t final_responses, std::size_t origin_rejected) {
+                           std::size_t final_responses) {
   ViaDivergence d;
   const Pairing p = pair_requests(client.requests, at_origin);
   d.benign = p.benign;
@@ -210,13 +210,13 @@ ViaDivergence classify_via(const ClientView& client, const std::vector<Request>&
                "), but its body bytes differ";
     return d;
   }
-  const std::size_t sent =
-      client.requests.size() + (client.has_tail ? p.unpaired.size() + 1 : 0) + origin_rejected;
-  if (final_responses > sent) {
+  const ProxyExchange exchange{client.requests, !client.has_tail, final_responses, at_origin};
+  if (!client.has_tail && smuggling_oracle(exchange).verdict == SmugglingVerdict::desync) {
     d.kind = ViaKind::desync;
     d.detail = "extra-response";
-    d.reason = std::to_string(final_responses) + " final responses where " + std::to_string(sent) +
-               (sent == 1 ? " was" : " were") + " due" +
+    d.reason = std::to_string(final_responses) + " final responses to " +
+               std::to_string(client.requests.size()) + " request" +
+               (client.requests.size() == 1 ? "" : "s") +
                ": one response per request, in order (RFC 9112 §9.3)";
   }
   return d;

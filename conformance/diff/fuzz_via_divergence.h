@@ -22,10 +22,10 @@
 //                te-http10   at most one request with its method and target, then nothing;
 //                all others  nothing at all (400 and close, §6.3 items 4 and 5, §5.1, §7.1);
 //   body       a request the client sent reached the origin with other body bytes;
-//   desync     the client read more final responses than there are answers to give: one per
-//              clean request; when a tail exists, one per request the proxy forwarded out of
-//              it and one more (its own 400 for the rest); and one per back-end connection
-//              the origin itself rejected (its 400 for a forwarded request it cannot read).
+//   desync     the client's bytes read cleanly as N requests and the client read more than N
+//              final responses (the oracle's DESYNC). Not judged when a tail exists: how many
+//              messages a lenient reader makes of rejected bytes, each answered by a 400 of
+//              its own, is not fixed, just as the oracle gives no verdict then.
 // Requests forwarded out of a tail that is rejected for something other than framing (bare
 // LF, obs-fold, NUL in an ordinary field) are counted as lenient, never flagged: the RFC lets
 // a proxy accept or repair those (RFC 9112 §2.2, §5.2, §5.5).
@@ -61,12 +61,10 @@ struct ViaDivergence {
   [[nodiscard]] std::string signature() const;
 };
 
-// final_responses: complete non-1xx responses the client read; origin_rejected: back-end
-// connections on which the origin's strict reader rejected what the proxy forwarded.
+// final_responses: complete non-1xx responses the client read.
 [[nodiscard]] ViaDivergence classify_via(const ClientView& client,
                                          const std::vector<Request>& at_origin,
-                                         std::size_t final_responses,
-                                         std::size_t origin_rejected = 0);
+                                         std::size_t final_responses);
 
 // How many requests a correct proxy may forward out of the tail: 0, or 1 for cl-te with a
 // Transfer-Encoding reading and for te-http10. Only meaningful when client.ambiguous().

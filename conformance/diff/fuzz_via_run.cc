@@ -64,7 +64,6 @@ struct Observation {
   bool connected = false;
   std::vector<Request> at_origin;
   std::vector<int> statuses;
-  std::size_t origin_rejected = 0;  ///< back-end connections the origin's reader rejected
 };
 
 std::string hash_id(std::string_view key) {
@@ -149,8 +148,7 @@ class ViaRun {
   }
 
   static ViaDivergence classify(const Mutant& m, const Observation& obs) {
-    return classify_via(client_view(m.bytes), obs.at_origin, obs.statuses.size(),
-                        obs.origin_rejected);
+    return classify_via(client_view(m.bytes), obs.at_origin, obs.statuses.size());
   }
 
   // One input through the proxy: the origin reset, the writes, the answers to the clean
@@ -226,9 +224,6 @@ class ViaRun {
     }
     const origin::Snapshot snap = origin_.snapshot();
     for (const origin::RecordedRequest* r : snap.in_order()) obs.at_origin.push_back(r->request);
-    for (const origin::RecordedConnection& rc : snap.connections) {
-      if (rc.malformed()) ++obs.origin_rejected;
-    }
     return obs;
   }
 

@@ -76,8 +76,6 @@ TEST_CASE("fuzz-via divergence: legitimate proxy behaviour is not flagged", "[fu
                                          {at_origin("GET", "/g"), at_origin("GET", "/l")}, 2);
   CHECK(lenient.kind == ViaKind::none);
   CHECK(lenient.benign.lenient == 1);
-  // The proxy's own 400 for the rest of a tail is one answer more, not a desync.
-  CHECK(classify(kGet + "G", {at_origin("GET", "/g")}, 2).kind == ViaKind::none);
 }
 
 TEST_CASE("fuzz-via divergence: smuggled", "[fuzz-via]") {
@@ -124,10 +122,11 @@ TEST_CASE("fuzz-via divergence: body and desync", "[fuzz-via]") {
   const ViaDivergence desync = classify(kGet, {at_origin("GET", "/g")}, 2);
   CHECK(desync.kind == ViaKind::desync);
   CHECK(desync.signature() == "desync/extra-response");
-  // The origin's own 400 for a forwarded request it cannot read is an answer too.
+  // With a tail, the number of answers is not judged: a lenient proxy may answer each piece
+  // of the rejected bytes with a 400 of its own.
   const std::string ctl = "GET /g HTTP/1.1\r\nX: \x01\r\n\r\n5";
-  CHECK(classify_via(client_view(ctl), {}, 2).kind == ViaKind::desync);
-  CHECK(classify_via(client_view(ctl), {}, 2, 1).kind == ViaKind::none);
+  CHECK(classify(ctl, {}, 2).kind == ViaKind::none);
+  CHECK(classify(kGet + "G", {at_origin("GET", "/g")}, 3).kind == ViaKind::none);
   // Smuggling takes precedence over the desync it causes.
   CHECK(classify(kGet, {at_origin("GET", "/g"), at_origin("GET", "/x")}, 2).kind ==
         ViaKind::smuggled);

@@ -269,6 +269,8 @@ std::string via_finding_json(const ViaFinding& f) {
   j["origin"] = nlohmann::json::array();
   for (const Request& r : f.at_origin) j["origin"].push_back(request_json(r));
   j["statuses"] = f.statuses;
+  j["origin_bytes"] = nlohmann::json::array();
+  for (const std::string& b : f.origin_bytes) j["origin_bytes"].push_back(escape_bytes(b));
   j["minimal"] = {{"escaped", escape_bytes(f.minimal.bytes)}, {"writes_at", f.minimal.cuts}};
   j["original"] = {{"escaped", escape_bytes(f.original.bytes)}, {"writes_at", f.original.cuts}};
   return j.dump(2) + "\n";

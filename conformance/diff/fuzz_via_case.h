@@ -35,9 +35,10 @@ struct ViaFinding {
   std::string key;           ///< what findings are de-duplicated by
   ViaDivergence divergence;  ///< of the minimised input
   Mutant original, minimal;
-  std::vector<Request> at_origin;  ///< what the origin recorded for the minimised input
-  std::vector<int> statuses;       ///< final statuses the client read for it
-  std::string proxy_name;          ///< "127.0.0.1:8080" or the =NAME given
+  std::vector<Request> at_origin;         ///< what the origin recorded for the minimised input
+  std::vector<int> statuses;              ///< final statuses the client read for it
+  std::vector<std::string> origin_bytes;  ///< every back-end connection's bytes, as received
+  std::string proxy_name;                 ///< "127.0.0.1:8080" or the =NAME given
   int origin_port = 0;
   std::uint64_t run_seed = 0, index = 0;
   const Seed* seed = nullptr;  ///< where the input came from

@@ -42,8 +42,13 @@ constexpr milliseconds kQuiet{30};  // no byte for this long before the half-clo
 constexpr milliseconds kIdle{100};  // no byte for this long, every answer in: the exchange is over
 constexpr milliseconds kMaxSettle{1000};              // the longest wait for a quiet origin
 constexpr std::size_t kMinimiseRunsPerSignature = 4;  // then duplicates are only counted
-constexpr std::string_view kPreflight =
-    "GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+// The preflight GET; its query is new each time, so a caching proxy cannot answer it from
+// an earlier run's copy.
+std::string preflight_request() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  return "GET /index.html?h1spec-preflight=" + std::to_string(now) +
+         " HTTP/1.1\r\nHost: localhost\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
+}
 
 // The final statuses in a response stream, each read as the answer to the client request of
 // the same rank (a HEAD's answer has no body); reading stops at the first malformed byte.
@@ -64,6 +69,7 @@ struct Observation {
   bool connected = false;
   std::vector<Request> at_origin;
   std::vector<int> statuses;
+  std::vector<std::string> origin_bytes;  ///< per back-end connection
 };
 
 std::string hash_id(std::string_view key) {
@@ -93,7 +99,7 @@ class ViaRun {
     }
     const Clock::time_point deadline = Clock::now() + o_.timeout;
     std::string in;
-    if (c.send_all(kPreflight, deadline)) {
+    if (c.send_all(preflight_request(), deadline)) {
       while (in.size() < 12 && c.receive(in, deadline) == RecvStatus::data) {
       }
     }
@@ -224,6 +230,9 @@ class ViaRun {
     }
     const origin::Snapshot snap = origin_.snapshot();
     for (const origin::RecordedRequest* r : snap.in_order()) obs.at_origin.push_back(r->request);
+    for (const origin::RecordedConnection& rc : snap.connections) {
+      obs.origin_bytes.push_back(rc.received);
+    }
     return obs;
   }
 
@@ -285,6 +294,7 @@ class ViaRun {
     f.minimal = std::move(small);
     f.at_origin = obs.at_origin;
     f.statuses = obs.statuses;
+    f.origin_bytes = obs.origin_bytes;
     f.proxy_name = o_.via.name;
     f.origin_port = o_.origin_port;
     f.run_seed = o_.seed;

@@ -41,7 +41,10 @@ struct Pairing {
   ViaBenign benign;
 };
 
-Pairing pair_requests(const std::vector<Request>& client, const std::vector<Request>& origin) {
+// With a tail, a second copy of a non-idempotent request may as well be a message of the tail
+// that looks the same, so it is left for the tail to be judged by.
+Pairing pair_requests(const std::vector<Request>& client, const std::vector<Request>& origin,
+                      bool has_tail) {
   Pairing p;
   std::vector<bool> used(client.size(), false);
   const auto find = [&](const auto& pred, bool want_used) -> std::optional<std::size_t> {
@@ -59,6 +62,8 @@ Pairing pair_requests(const std::vector<Request>& client, const std::vector<Requ
     if (find([&](const Request& r) { return exact(r, o); }, true)) {
       if (idempotent(o.method)) {
         ++p.benign.retries;
+      } else if (has_tail) {
+        p.unpaired.push_back(k);
       } else if (!p.repeat) {
         p.repeat = k;
       }
@@ -154,7 +159,7 @@ std::size_t allowed_from_tail(const ClientView& client) {
 ViaDivergence classify_via(const ClientView& client, const std::vector<Request>& at_origin,
                            std::size_t final_responses) {
   ViaDivergence d;
-  const Pairing p = pair_requests(client.requests, at_origin);
+  const Pairing p = pair_requests(client.requests, at_origin, client.has_tail);
   d.benign = p.benign;
   if (!client.has_tail) {
     const ProxyExchange exchange{client.requests, true, final_responses, at_origin};

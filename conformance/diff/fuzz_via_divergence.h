@@ -13,8 +13,9 @@
 // Fields are never compared: proxies add Via, drop hop-by-hop fields and re-frame chunked as
 // Content-Length by design. What is left is a divergence, in this order of precedence:
 //   smuggled   the client's bytes read cleanly, and the origin got a request that is none of
-//              them (the oracle's SMUGGLED), or a second copy of a non-idempotent one ("A
-//              proxy MUST NOT automatically retry non-idempotent requests", RFC 9112 §9.3.1);
+//              them (the oracle's SMUGGLED), or, when they read cleanly to the end, a second
+//              copy of a non-idempotent one ("A proxy MUST NOT automatically retry
+//              non-idempotent requests", RFC 9112 §9.3.1);
 //   ambiguous  the client's bytes end in a framing-ambiguous message (Ambiguity), and the
 //              origin got more out of it than the RFC lets a proxy forward:
 //                cl-te       at most the message read by Transfer-Encoding alone (§6.3 item 3),

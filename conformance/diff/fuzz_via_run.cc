@@ -213,17 +213,20 @@ class ViaRun {
     }
     obs.statuses = final_statuses(in, view, eof);
     c.close();
-    // Settled: the proxy closed the client's connection and every back-end connection (none
-    // at all when it answered by itself), so nothing more can come; or the origin was quiet
-    // for o_.settle; never longer than kMaxSettle.
+    // Settled: the proxy closed the client's connection, and each back-end connection is
+    // closed too, or idle with every byte it brought read as complete requests (a proxy's
+    // pool keeps them open); or the origin was quiet for o_.settle; never longer than
+    // kMaxSettle.
     std::uint64_t seen = 0;
     const Clock::time_point settle_until = Clock::now() + kMaxSettle;
     for (;;) {
       const origin::Snapshot now = origin_.snapshot();
-      const bool all_closed =
-          std::all_of(now.connections.begin(), now.connections.end(),
-                      [](const origin::RecordedConnection& rc) { return rc.peer_closed; });
-      if ((eof && all_closed) || Clock::now() >= settle_until) break;
+      const bool all_done = std::all_of(
+          now.connections.begin(), now.connections.end(), [](const origin::RecordedConnection& rc) {
+            const std::size_t read = rc.requests.empty() ? 0 : rc.requests.back().request.end;
+            return rc.peer_closed || (!rc.malformed() && read == rc.received.size());
+          });
+      if ((eof && all_done) || Clock::now() >= settle_until) break;
       if (now.generation == seen) break;
       seen = now.generation;
       if (origin_.wait_for_change(seen, o_.settle) == seen) break;

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# The fault proof of the proxy cases: h1fault --role proxy is graded by `h1spec --proxy`
+# against h1spec's recording origin, first with every proxy fault off (every proxy case must
+# PASS), then once per --proxy-fault (each case listed for that fault in FAILS below must
+# FAIL; other cases may go either way and are only counted).
+#
+# Usage: check_proxy_faults.sh H1SPEC H1FAULT H1ORIGIN CASES_DIR [WORK_DIR] [FAULT...]
+# FAULT... limits the run to those faults ("none" is the all-off run). Exit 0 when every run
+# behaved as the table says, 1 otherwise (a TODO row counts as a failure), 2 on bad usage.
+#
+# Before each h1spec run, h1origin is put on the origin port once and a GET is sent through
+# the proxy, so a proxy that cannot reach its origin is reported as such, not as case failures;
+# then h1origin is stopped and h1spec starts its own recording origin on that port.
+set -uo pipefail
+(($# >= 4)) || { echo "usage: $0 H1SPEC H1FAULT H1ORIGIN CASES_DIR [WORK_DIR] [FAULT...]" >&2; exit 2; }
+h1spec=$1 h1fault=$2 h1origin=$3 cases=$4
+work=${5:-$(pwd)/proxy-faults}
+shift $(($# >= 5 ? 5 : 4))
+only=("$@")
+
+# For each proxy fault, the proxy cases (ids in conformance/cases/proxy-*.md) that must FAIL
+# through it. Every fault of `h1fault --help` needs a row; "TODO" fails the run until filled.
+declare -A FAILS=(
+  [forward-cl-te]="TODO"
+  [bare-lf]="TODO"
+  [obs-fold]="TODO"
+  [keep-connection-fields]="TODO"
+  [no-via]="TODO"
+  [reuse-after-error]="TODO"
+  [pass-204-body]="TODO"
+  [relay-invalid]="TODO"
+  [forwards-nul]="TODO"
+  [ws-before-colon]="TODO"
+  [ignore-max-forwards]="TODO"
+)
+
+for tool in "$h1spec" "$h1fault" "$h1origin"; do
+  [[ -x $tool ]] || { echo "check_proxy_faults: not an executable: $tool" >&2; exit 2; }
+done
+[[ -d $cases ]] || { echo "check_proxy_faults: not a directory: $cases" >&2; exit 2; }
+mkdir -p "$work"
+
+# The table must name every proxy fault h1fault knows, and nothing else.
+known=$("$h1fault" --help | sed -n "s/^  \([a-z][a-z0-9-]*\)  .*/\1/p" | sort)
+listed=$(printf '%s\n' "${!FAILS[@]}" | sort)
+if [[ $known != "$listed" ]]; then
+  echo "check_proxy_faults: the FAILS table and h1fault --help disagree:"
+  diff <(echo "$listed") <(echo "$known") | sed 's/^/  /'
+  exit 1
+fi
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; }
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Starts a command in the background writing to $1; sets started_pid and started_port from its
+# "listening on http://127.0.0.1:PORT" line.
+start() {
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+  for ((i = 0; i < 200; i++)); do
+    started_port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$log" | head -1)
+    [[ -n $started_port ]] && return 0
+    kill -0 "$started_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "check_proxy_faults: did not start: $*"
+  cat "$log"
+  return 1
+}
+
+stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+# Sends one GET through the proxy at $1 while h1origin listens on $2; true when it arrived.
+reaches_origin() {
+  local proxy=$1 origin=$2 dir=$3
+  start "$dir/h1origin.out" "$h1origin" --port "$origin" --log "$dir/h1origin.jsonl" || return 1
+  local opid=$started_pid
+  python3 - "$proxy" "$dir/h1origin.jsonl" <<'PY'
+import socket, sys, time
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as s:
+    s.sendall(b"GET /through-the-proxy HTTP/1.1\r\nHost: check\r\nConnection: close\r\n\r\n")
+    while s.recv(65536):
+        pass
+for _ in range(100):
+    if "/through-the-proxy" in open(sys.argv[2], encoding="latin-1").read():
+        sys.exit(0)
+    time.sleep(0.1)
+sys.exit(1)
+PY
+  local rc=$?
+  stop "$opid"
+  return $rc
+}
+
+# Prints the verdict of every result in a --json report as "ID VERDICT".
+verdicts() {
+  python3 - "$1" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["id"], r["verdict"])
+PY
+}
+
+failures=0
+runs=0
+for label in none $(printf '%s\n' "${!FAILS[@]}" | sort); do
+  if ((${#only[@]} > 0)) && [[ " ${only[*]} " != *" $label "* ]]; then continue; fi
+  runs=$((runs + 1))
+  dir="$work/$label"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  want=${FAILS[$label]:-}
+  if [[ $want == *TODO* ]]; then
+    echo "FAIL $label: no proxy case is named for this fault yet (TODO row in $0)"
+    failures=$((failures + 1))
+    continue
+  fi
+  origin_port=$(free_port)
+  fault_args=()
+  [[ $label != none ]] && fault_args=(--proxy-fault "$label")
+  if ! start "$dir/h1fault.out" "$h1fault" --role proxy --port 0 \
+      --upstream "127.0.0.1:$origin_port" "${fault_args[@]}"; then
+    failures=$((failures + 1))
+    continue
+  fi
+  proxy_pid=$started_pid proxy_port=$started_port
+  if ! reaches_origin "$proxy_port" "$origin_port" "$dir"; then
+    echo "FAIL $label: a GET through h1fault on $proxy_port did not reach h1origin on $origin_port"
+    stop "$proxy_pid"
+    failures=$((failures + 1))
+    continue
+  fi
+  "$h1spec" --proxy "127.0.0.1:$proxy_port=h1fault-proxy-$label" --origin-port "$origin_port" \
+    --tag proxy --cases "$cases" --json "$dir/report.json" >"$dir/h1spec.out" 2>&1
+  rc=$?
+  stop "$proxy_pid"
+  if ((rc == 3)) || [[ ! -s $dir/report.json ]]; then
+    echo "FAIL $label: h1spec exited $rc without a report:"
+    tail -5 "$dir/h1spec.out" | sed 's/^/  /'
+    failures=$((failures + 1))
+    continue
+  fi
+  verdicts "$dir/report.json" >"$dir/verdicts.txt"
+  total=$(wc -l <"$dir/verdicts.txt")
+  failed=$(awk '$2 == "FAIL"' "$dir/verdicts.txt" | wc -l)
+  if [[ $label == none ]]; then
+    bad=$(awk '$2 != "PASS"' "$dir/verdicts.txt")
+    if ((total == 0)) || [[ -n $bad ]] || ((rc != 0)); then
+      echo "FAIL none: with every fault off all $total proxy cases must PASS (h1spec exit $rc):"
+      echo "$bad" | sed 's/^/  /'
+      failures=$((failures + 1))
+    else
+      echo "ok   none: all $total proxy cases PASS"
+    fi
+    continue
+  fi
+  missed=()
+  for id in $want; do
+    grep -qx "$id FAIL" "$dir/verdicts.txt" || missed+=("$id: $(awk -v id="$id" '$1 == id {print $2}' "$dir/verdicts.txt")")
+  done
+  if ((${#missed[@]} > 0)); then
+    echo "FAIL $label: these cases should FAIL through the fault but did not:"
+    printf '  %s\n' "${missed[@]}"
+    failures=$((failures + 1))
+  else
+    echo "ok   $label: $(wc -w <<<"$want") listed case(s) FAIL ($failed of $total failed in all)"
+  fi
+done
+((runs > 0)) || { echo "check_proxy_faults: no run selected by: ${only[*]}"; exit 2; }
+echo "check_proxy_faults: $failures of $runs run(s) wrong; reports under $work"
+((failures == 0))

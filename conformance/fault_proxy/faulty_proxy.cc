@@ -163,8 +163,13 @@ bool Session::exchange() {
   ClientRead read;
   if (!next_request(read)) return false;
   if (read.status == ReadStatus::malformed) {
-    const bool big = read.error.find("head larger than") != std::string::npos;
-    (void)to_client(error_response(big ? 431 : 400, read.error, true, http_date()));
+    int status = 400;
+    if (read.error.find("head larger than") != std::string::npos) {
+      // The request-line alone filling the head limit is a long target: 414, else 431.
+      const std::size_t eol = in_.find("\r\n");
+      status = eol == std::string::npos || eol > 8192 ? 414 : 431;
+    }
+    (void)to_client(error_response(status, read.error, true, http_date()));
     return false;
   }
   in_.erase(0, read.consumed);

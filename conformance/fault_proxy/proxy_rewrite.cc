@@ -13,6 +13,9 @@ constexpr std::array<std::string_view, 7> kHopByHop = {
     "connection", "keep-alive",        "proxy-connection", "te",
     "upgrade",    "transfer-encoding", "trailer"};
 
+// Longer targets get 414 (RFC 9112 §3 recommends supporting at least 8000 octets).
+constexpr std::size_t kMaxTarget = 8000;
+
 // Fields a TRACE reflection leaves out: credentials are not echoed (RFC 9110 §9.3.8).
 constexpr std::array<std::string_view, 3> kNotReflected = {"authorization", "proxy-authorization",
                                                            "cookie"};
@@ -142,6 +145,12 @@ Refusal refuse_request(const ClientRequest& request) {
     return {400, "invalid Host value"};
   }
   if (r.method == "CONNECT") return {501, "CONNECT is not served by this reverse proxy"};
+  // Only chunked is decoded; another coding cannot be re-framed (RFC 9112 §6.1: 501).
+  for (const std::string& coding :
+       connection_options(values_of(request.fields, "Transfer-Encoding"))) {
+    if (coding != "chunked") return {501, "transfer coding " + coding + " is not implemented"};
+  }
+  if (r.target.size() > kMaxTarget) return {414, "request-target longer than 8000 bytes"};
   if (r.target == "*") {
     if (r.method != "OPTIONS") return {400, "asterisk-form target on a method other than OPTIONS"};
     return {};
@@ -154,6 +163,10 @@ Refusal refuse_request(const ClientRequest& request) {
   }
   if (!valid_host(authority) || authority.find('@') != std::string::npos) {
     return {400, "invalid authority in the absolute-form target"};
+  }
+  // RFC 9110 §7.4: an https request MUST be rejected unless its connection is secured.
+  if (iequals(r.target.substr(0, 6), "https:")) {
+    return {421, "an https target over a cleartext connection"};
   }
   return {};
 }

@@ -109,6 +109,12 @@ TEST_CASE("requests a server must refuse before forwarding", "[faulty_proxy]") {
   CHECK(refuse_request(request("GET http://u@h/ HTTP/1.1\r\nHost: a\r\n\r\n")).status == 400);
   CHECK(refuse_request(request("CONNECT h:443 HTTP/1.1\r\nHost: h\r\n\r\n")).status == 501);
   CHECK(refuse_request(request("GET / HTTP/2.0\r\nHost: a\r\n\r\n")).status == 505);
+  CHECK(refuse_request(request("GET https://h/ HTTP/1.1\r\nHost: h\r\n\r\n")).status == 421);
+  CHECK(refuse_request(request("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked"
+                               "\r\n\r\n0\r\n\r\n"))
+            .status == 501);
+  CHECK(refuse_request(request("GET /" + std::string(8000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n"))
+            .status == 414);
   CHECK(refuse_request(request("GET / HTTP/1.0\r\n\r\n")).status == 0);
   CHECK(refuse_request(request("GET / HTTP/1.1\r\nHost: a:80\r\n\r\n")).status == 0);
 }

@@ -15,16 +15,17 @@ namespace h1spec::faulty {
 
 enum class ProxyFault : std::uint8_t {
   forward_cl_te,           ///< a request with CL and TE is forwarded, both fields and raw body
-  bare_lf,                 ///< bare-LF line ends in a request head are accepted and forwarded
-  obs_fold,                ///< obs-fold lines are accepted and forwarded as they came
+  bare_lf,                 ///< a bare LF ends a line (head and chunk lines); forwarded as read
+  bare_cr,                 ///< a bare CR ends a line (head and chunk lines); forwarded as read
+  obs_fold,                ///< obs-fold is accepted by dropping the continuation lines
   keep_connection_fields,  ///< fields that Connection lists are kept (Connection goes)
   no_via,                  ///< no Via is added, in either direction
   reuse_after_error,       ///< the back-end connection (and the client's) live on after an
                            ///< origin framing error
   pass_204_body,           ///< the body after a 204, 304 or HEAD response head is relayed
   relay_invalid,           ///< an invalid origin response is relayed as it came, not as 502
-  forwards_nul,            ///< NUL in a request field value is accepted and forwarded
-  ws_before_colon,         ///< "Name : value" is accepted and forwarded as it came
+  cut_at_nul,              ///< a NUL ends a field value or chunk-size line, C-string style
+  ws_before_colon,         ///< "Name : value" is accepted as "Name: value"
   ignore_max_forwards,     ///< TRACE/OPTIONS with Max-Forwards: 0 are forwarded unchanged
   count,
 };
@@ -37,8 +38,8 @@ class ProxyFaults {
   [[nodiscard]] bool none() const { return bits_.none(); }
   // True when a fault accepts request heads the strict reader rejects.
   [[nodiscard]] bool lenient() const {
-    return has(ProxyFault::forward_cl_te) || has(ProxyFault::bare_lf) ||
-           has(ProxyFault::obs_fold) || has(ProxyFault::forwards_nul) ||
+    return has(ProxyFault::forward_cl_te) || has(ProxyFault::bare_lf) || has(ProxyFault::bare_cr) ||
+           has(ProxyFault::obs_fold) || has(ProxyFault::cut_at_nul) ||
            has(ProxyFault::ws_before_colon);
   }
 

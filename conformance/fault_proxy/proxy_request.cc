@@ -23,33 +23,65 @@ bool has_field(const std::vector<ClientField>& fields, std::string_view name) {
                      [&](const ClientField& f) { return iequals(f.name, name); });
 }
 
-// A request head as the parsing faults let it through, rewritten for the strict reader.
+// A request as the parsing faults read it, rewritten (CRLF lines, no NUL, no fold) so that the
+// strict reader accepts what the fault accepted; the fault's misreading is thereby forwarded
+// as an ordinary request.
 struct Tolerated {
-  bool applied = false;    ///< some fault was needed: use `head` instead of the raw head
-  bool need_more = false;  ///< the head has not ended yet (by the faults' line rules)
-  std::string head;        ///< the head with CRLF line ends, for the strict reader
-  std::size_t raw_size = 0;
+  bool applied = false;      ///< some fault was needed: read `copy` instead of the raw bytes
+  bool need_more = false;    ///< the head or chunked body has not ended yet (by the faults' rules)
+  std::string copy;          ///< the rewritten head (and chunked body), then the raw rest
+  std::size_t copy_end = 0;  ///< copy[0, copy_end) stands for raw[0, raw_end)
+  std::size_t raw_end = 0;
+  std::size_t raw_head = 0;  ///< raw bytes of the head
   std::vector<ClientField> fields;
-  std::vector<bool> parsed;  ///< fields[i] is in `head` (forward-cl-te leaves CL out)
-  std::string line_end;
-  std::string head_end;
+  std::vector<bool> parsed;  ///< fields[i] is in `copy` (forward-cl-te leaves CL out)
   bool keep_framing = false;
 };
 
-// One field line, or a continuation of the last one; false when no fault accepts it.
-bool tolerate_field(std::string_view line, std::string_view content, bool bare, ProxyFaults faults,
-                    Tolerated& t, std::vector<bool>& changed) {
+enum class Step : std::uint8_t { line, need_more, refuse };
+
+// The line at bytes[pos]: it ends at CRLF, or at a bare LF or bare CR when a fault allows it.
+// `odd` says a fault was needed.
+Step next_line(std::string_view bytes, std::size_t pos, ProxyFaults faults,
+               std::string_view& content, std::size_t& next, bool& odd) {
+  for (std::size_t i = pos; i < bytes.size() && i - pos <= kMaxHead; ++i) {
+    if (bytes[i] == '\n') {
+      if (!faults.has(ProxyFault::bare_lf)) return Step::refuse;
+      content = bytes.substr(pos, i - pos);
+      next = i + 1;
+      odd = true;
+      return Step::line;
+    }
+    if (bytes[i] != '\r') continue;
+    if (i + 1 == bytes.size()) return Step::need_more;
+    content = bytes.substr(pos, i - pos);
+    const bool bare = bytes[i + 1] != '\n';
+    if (bare && !faults.has(ProxyFault::bare_cr)) return Step::refuse;
+    odd = odd || bare;
+    next = bare ? i + 1 : i + 2;
+    return Step::line;
+  }
+  return bytes.size() - pos > kMaxHead ? Step::refuse : Step::need_more;
+}
+
+// `s` cut at its first NUL when cut-at-nul allows it; false when a NUL stays.
+bool cut_nul(std::string_view& s, ProxyFaults faults, bool& odd) {
+  const std::size_t nul = s.find('\0');
+  if (nul == std::string_view::npos) return true;
+  if (!faults.has(ProxyFault::cut_at_nul)) return false;
+  s = s.substr(0, nul);
+  odd = true;
+  return true;
+}
+
+// One field line; false when no fault accepts it (the strict reader then reports it).
+bool tolerate_field(std::string_view content, ProxyFaults faults, Tolerated& t, bool& odd) {
   if (is_ows(content.front())) {
+    // obs-fold, read the way careless parsers do: the continuation line is dropped.
     if (!faults.has(ProxyFault::obs_fold) || t.fields.empty()) return false;
-    ClientField& last = t.fields.back();
-    const std::string_view more = trim(content);
-    if (!more.empty() && !last.value.empty()) last.value += ' ';
-    last.value += more;
-    last.raw += line;
-    changed.back() = true;
+    odd = true;
     return true;
   }
-  bool odd = bare;
   const std::size_t colon = content.find(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   std::string_view name = content.substr(0, colon);
@@ -59,76 +91,120 @@ bool tolerate_field(std::string_view line, std::string_view content, bool bare, 
     if (name.empty()) return false;
     odd = true;
   }
-  std::string value(trim(content.substr(colon + 1)));
-  if (value.find('\0') != std::string::npos) {
-    if (!faults.has(ProxyFault::forwards_nul)) return false;
-    std::replace(value.begin(), value.end(), '\0', ' ');
-    odd = true;
-  }
-  t.fields.push_back({std::string(name), std::move(value), std::string(line)});
+  std::string_view value = content.substr(colon + 1);
+  if (!cut_nul(value, faults, odd)) return false;
+  t.fields.push_back({std::string(name), std::string(trim(value)), std::string(content)});
   t.parsed.push_back(true);
-  changed.push_back(odd);
   return true;
 }
 
-// The head at the start of bytes under the line rules of the parsing faults. Not applied when
-// the head needs no fault, or needs one that is off: then the strict reader has the last word.
+// The chunked body at raw[pos], rewritten into t.copy under the faults' line rules. On a
+// line no fault explains, the rest is left raw for the strict reader to refuse.
+Step tolerate_chunked(std::string_view raw, std::size_t pos, ProxyFaults faults, Tolerated& t,
+                      bool& odd) {
+  std::string_view line;
+  std::size_t next = 0;
+  bool trailers = false;
+  for (;;) {
+    const Step step = next_line(raw, pos, faults, line, next, odd);
+    if (step != Step::line) return step;
+    pos = next;
+    if (trailers) {
+      t.copy += std::string(line) + "\r\n";
+      if (line.empty()) break;
+      continue;
+    }
+    if (!cut_nul(line, faults, odd)) return Step::refuse;
+    t.copy += std::string(line) + "\r\n";
+    std::uint64_t size = 0;
+    std::size_t digits = 0;
+    for (; digits < line.size() && digits < 16; ++digits) {
+      const char c = line[digits];
+      const int d = (c >= '0' && c <= '9')   ? c - '0'
+                    : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                    : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                             : -1;
+      if (d < 0) break;
+      size = size * 16 + static_cast<std::uint64_t>(d);
+    }
+    if (digits == 0 || digits == 16) return Step::refuse;
+    if (size == 0) {
+      trailers = true;
+      continue;
+    }
+    if (raw.size() - pos < size) return Step::need_more;
+    t.copy += raw.substr(pos, static_cast<std::size_t>(size));
+    pos += static_cast<std::size_t>(size);
+    const Step end = next_line(raw, pos, faults, line, next, odd);
+    if (end != Step::line) return end;
+    if (!line.empty()) return Step::refuse;
+    t.copy += "\r\n";
+    pos = next;
+  }
+  t.raw_end = pos;
+  return Step::line;
+}
+
+// The request at the start of bytes under the line rules of the parsing faults. Not applied
+// when it needs no fault, or one that is off: then the strict reader has the last word.
 Tolerated tolerate(std::string_view bytes, bool eof, ProxyFaults faults) {
   Tolerated t;
+  Tolerated wait;
+  wait.need_more = !eof;
   std::size_t pos = 0;
   while (bytes.substr(pos, 2) == "\r\n") pos += 2;
-  const std::size_t start = pos;
-  std::string request_line;
-  std::vector<bool> changed;
-  bool any = false;
-  bool first = true;
-  for (;;) {
-    const std::size_t lf = bytes.find('\n', pos);
-    if (lf == std::string_view::npos || lf - start > kMaxHead) {
-      if (lf == std::string_view::npos && !eof && bytes.size() - start <= kMaxHead) {
-        t.need_more = true;
-      }
-      Tolerated wait;
-      wait.need_more = t.need_more;
-      return wait;
-    }
-    const std::string_view line = bytes.substr(pos, lf + 1 - pos);
-    std::string_view content = line.substr(0, line.size() - 1);
-    const bool bare = content.empty() || content.back() != '\r';
-    if (!bare) content.remove_suffix(1);
-    if (bare && !faults.has(ProxyFault::bare_lf)) return {};
-    any = any || bare;
-    pos = lf + 1;
-    if (first) {
-      request_line = content;
-      t.line_end = line.substr(content.size());
-      first = false;
-    } else if (content.empty()) {
-      t.head_end = line.substr(content.size());
-      break;
-    } else if (!tolerate_field(line, content, bare, faults, t, changed)) {
-      return {};
-    }
+  t.copy = std::string(bytes.substr(0, pos));
+  bool odd = false;
+  std::string_view line;
+  std::size_t next = 0;
+  Step step = next_line(bytes, pos, faults, line, next, odd);
+  if (step != Step::line) return step == Step::need_more ? wait : Tolerated{};
+  t.copy += std::string(line) + "\r\n";
+  for (pos = next;; pos = next) {
+    step = next_line(bytes, pos, faults, line, next, odd);
+    if (step != Step::line) return step == Step::need_more ? wait : Tolerated{};
+    if (line.empty()) break;
+    if (!tolerate_field(line, faults, t, odd)) return {};
   }
-  if (faults.has(ProxyFault::forward_cl_te) && has_field(t.fields, "Transfer-Encoding") &&
-      has_field(t.fields, "Content-Length")) {
-    for (std::size_t i = 0; i < t.fields.size(); ++i) {
-      const bool cl = iequals(t.fields[i].name, "Content-Length");
-      if (cl || iequals(t.fields[i].name, "Transfer-Encoding")) changed[i] = true;
+  t.raw_head = next;
+  const bool has_te = has_field(t.fields, "Transfer-Encoding");
+  for (std::size_t i = 0; i < t.fields.size(); ++i) {
+    ClientField& f = t.fields[i];
+    const bool cl = iequals(f.name, "Content-Length");
+    const bool framing = cl || iequals(f.name, "Transfer-Encoding");
+    // A folded-away framing value leaves the field empty: read as if it were absent.
+    if (framing && f.value.empty() && faults.has(ProxyFault::obs_fold)) t.parsed[i] = false;
+    if (faults.has(ProxyFault::forward_cl_te) && has_te && has_field(t.fields, "Content-Length")) {
+      t.keep_framing = true;
       if (cl) t.parsed[i] = false;
     }
-    t.keep_framing = true;
+    if (!t.keep_framing || !framing) f.raw.clear();
   }
-  any = any || std::find(changed.begin(), changed.end(), true) != changed.end();
-  if (!any) return {};
-  t.applied = true;
-  t.raw_size = pos;
-  t.head = std::string(bytes.substr(0, start)) + request_line + "\r\n";
   for (std::size_t i = 0; i < t.fields.size(); ++i) {
-    if (t.parsed[i]) t.head += t.fields[i].name + ": " + t.fields[i].value + "\r\n";
-    if (!changed[i]) t.fields[i].raw.clear();
+    if (t.parsed[i]) t.copy += t.fields[i].name + ": " + t.fields[i].value + "\r\n";
   }
-  t.head += "\r\n";
+  t.copy += "\r\n";
+  odd = odd || t.keep_framing;
+  t.raw_end = t.raw_head;
+  bool chunked = false;
+  for (std::size_t i = 0; i < t.fields.size(); ++i) {
+    chunked = chunked || (t.parsed[i] && iequals(t.fields[i].name, "Transfer-Encoding"));
+  }
+  if (chunked && !t.keep_framing) {
+    bool body_odd = false;
+    const std::size_t copy_head = t.copy.size();
+    step = tolerate_chunked(bytes, t.raw_head, faults, t, body_odd);
+    if (step == Step::need_more) return wait;
+    if (step == Step::refuse || !body_odd) {
+      t.copy.resize(copy_head);  // the strict reader decodes (or refuses) the raw body
+      t.raw_end = t.raw_head;
+    }
+    odd = odd || (step == Step::line && body_odd);
+  }
+  if (!odd) return {};
+  t.applied = true;
+  t.copy_end = t.copy.size();
+  t.copy += bytes.substr(t.raw_end);
   return t;
 }
 
@@ -148,17 +224,15 @@ ClientRead read_client_request(std::string_view bytes, bool eof, ProxyFaults fau
     Tolerated t = tolerate(bytes, eof, faults);
     if (t.need_more) return {};
     if (t.applied) {
-      const std::string copy = t.head + std::string(bytes.substr(t.raw_size));
-      ClientRead out = from_reader(read_request(copy, eof));
+      ClientRead out = from_reader(read_request(t.copy, eof));
       if (out.status != ReadStatus::complete) return out;
-      out.consumed = out.consumed - t.head.size() + t.raw_size;
+      out.consumed = out.consumed + t.raw_end - t.copy_end;
       ClientRequest& c = out.request;
       c.fields = std::move(t.fields);
-      c.line_end = std::move(t.line_end);
-      c.head_end = std::move(t.head_end);
       c.keep_framing = t.keep_framing;
-      if (c.keep_framing)
-        c.raw_body = std::string(bytes.substr(t.raw_size, out.consumed - t.raw_size));
+      if (c.keep_framing) {
+        c.raw_body = std::string(bytes.substr(t.raw_head, out.consumed - t.raw_head));
+      }
       return out;
     }
   }

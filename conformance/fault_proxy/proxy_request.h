@@ -1,8 +1,10 @@
 // How h1fault's proxy role reads a client request: with h1spec's strict reader
 // (wire/request_reader.h), and, only when a parsing fault is switched on, with that fault's
-// one leniency first (bare LF, obs-fold, whitespace before the colon, NUL in a value, CL with
-// TE). A line accepted only through a fault keeps its exact bytes, so that it is forwarded as
-// it came: that is the defect the fault stands for.
+// one leniency first (bare LF or bare CR as a line end, obs-fold dropped, whitespace before
+// the colon, a NUL ending a value, CL with TE). The request as the fault misread it is then
+// forwarded as an ordinary, well-formed one: that is the defect the fault stands for, and
+// what a strict origin behind the proxy records. forward-cl-te alone keeps the bytes of
+// Transfer-Encoding, Content-Length and the body exactly as received.
 #pragma once
 
 #include <cstddef>
@@ -18,15 +20,13 @@ namespace h1spec::faulty {
 // One field line of a client request as the proxy forwards it.
 struct ClientField {
   std::string name;   ///< as received (whitespace before a colon trimmed)
-  std::string value;  ///< OWS-trimmed; obs-fold joined with SP
-  std::string raw;    ///< non-empty: the exact bytes of the line(s), accepted only by a fault
+  std::string value;  ///< OWS-trimmed
+  std::string raw;    ///< forward-cl-te: the field's line as received, forwarded unchanged
 };
 
 struct ClientRequest {
   Request request;                  ///< method, target, version, decoded body, framing
   std::vector<ClientField> fields;  ///< every field line, in order
-  std::string line_end = "\r\n";    ///< the request-line's line end as received
-  std::string head_end = "\r\n";    ///< the empty line as received
   bool keep_framing = false;        ///< forward-cl-te took this request: TE, CL, body as sent
   std::string raw_body;             ///< keep_framing: the body bytes exactly as received
 };

@@ -182,13 +182,12 @@ std::string forward_request(const ClientRequest& request, ProxyFaults faults,
   const std::vector<std::string> options =
       connection_options(values_of(request.fields, "Connection"));
   const bool keep_listed = faults.has(ProxyFault::keep_connection_fields);
-  const std::string_view nl = request.line_end;
-  std::string out = r.method + " " + target + " HTTP/1.1" + std::string(nl);
+  std::string out = r.method + " " + target + " HTTP/1.1\r\n";
   bool have_host = false;
   for (const ClientField& f : request.fields) {
     const bool framing = iequals(f.name, "Content-Length") || iequals(f.name, "Transfer-Encoding");
     if (request.keep_framing && framing) {
-      out += f.raw.empty() ? f.name + ": " + f.value + "\r\n" : f.raw;
+      out += f.raw.empty() ? f.name + ": " + f.value + "\r\n" : f.raw + "\r\n";
       continue;
     }
     if (framing || is_hop_by_hop(f.name, options, keep_listed)) continue;
@@ -205,18 +204,18 @@ std::string forward_request(const ClientRequest& request, ProxyFaults faults,
       out += f.name + ": " + std::to_string(hops - 1) + "\r\n";
       continue;
     }
-    out += f.raw.empty() ? f.name + ": " + f.value + "\r\n" : f.raw;
+    out += f.name + ": " + f.value + "\r\n";
   }
   if (!have_host)
     out += "Host: " + (authority.empty() ? std::string(upstream) : authority) + "\r\n";
   if (!faults.has(ProxyFault::no_via)) {
     out += "Via: " + std::string(via_version(r.version)) + " h1fault\r\n";
   }
-  if (request.keep_framing) return out + request.head_end + request.raw_body;
+  if (request.keep_framing) return out + "\r\n" + request.raw_body;
   if (r.framing != BodyFraming::none || !r.body.empty()) {
     out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
   }
-  return out + request.head_end + r.body;
+  return out + "\r\n" + r.body;
 }
 
 std::string answer_max_forwards(const ClientRequest& request, ProxyFaults faults,

@@ -29,7 +29,8 @@ declare -A FAILS=(
   [reuse-after-error]="TODO"
   [pass-204-body]="TODO"
   [relay-invalid]="TODO"
-  [forwards-nul]="TODO"
+  [bare-cr]="TODO"
+  [cut-at-nul]="TODO"
   [ws-before-colon]="TODO"
   [ignore-max-forwards]="TODO"
 )

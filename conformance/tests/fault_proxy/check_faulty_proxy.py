@@ -29,7 +29,8 @@ AFFECTS = {
     "reuse-after-error": {"invalid-reply", "no-reuse", "body-after-204"},
     "pass-204-body": {"body-after-204"},
     "relay-invalid": {"invalid-reply"},
-    "forwards-nul": {"nul"},
+    "cut-at-nul": {"nul"},
+    "bare-cr": {"bare-cr"},
     "ws-before-colon": {"ws-before-colon"},
     "ignore-max-forwards": {"max-forwards"},
 }
@@ -181,6 +182,10 @@ def s_cl_te(run):
 
 def s_bare_lf(run):
     expect_refused(run, b"GET / HTTP/1.1\nHost: o\n\n")
+
+
+def s_bare_cr(run):
+    expect_refused(run, b"GET / HTTP/1.1\r\nHost: o\r\nX-A: 1\rX-B: 2\r\n\r\n")
 
 
 def s_obs_fold(run):
@@ -339,6 +344,7 @@ OK_REPLY = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 SCENARIOS = [
     ("cl-te", s_cl_te, []),
     ("bare-lf", s_bare_lf, []),
+    ("bare-cr", s_bare_cr, []),
     ("obs-fold", s_obs_fold, []),
     ("nul", s_nul, []),
     ("ws-before-colon", s_ws_before_colon, []),

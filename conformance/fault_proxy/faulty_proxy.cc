@@ -167,7 +167,7 @@ bool Session::exchange() {
     if (read.error.find("head larger than") != std::string::npos) {
       // The request-line alone filling the head limit is a long target: 414, else 431.
       const std::size_t eol = in_.find("\r\n");
-      status = eol == std::string::npos || eol > 8192 ? 414 : 431;
+      status = eol > 8192 ? 414 : 431;  // npos too
     }
     (void)to_client(error_response(status, read.error, true, http_date()));
     return false;

@@ -151,6 +151,8 @@ Refusal refuse_request(const ClientRequest& request) {
     if (coding != "chunked") return {501, "transfer coding " + coding + " is not implemented"};
   }
   if (r.target.size() > kMaxTarget) return {414, "request-target longer than 8000 bytes"};
+  // No request-target form has a fragment (RFC 9112 §3.2); it is not cut off either.
+  if (r.target.find('#') != std::string::npos) return {400, "fragment in the request-target"};
   if (r.target == "*") {
     if (r.method != "OPTIONS") return {400, "asterisk-form target on a method other than OPTIONS"};
     return {};
@@ -279,7 +281,7 @@ std::string relay_response(const Response& response, bool head_request, bool clo
   std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + response.reason + "\r\n";
   for (const auto& [name, value] : response.fields) {
     if (iequals(name, "Content-Length") || is_hop_by_hop(name, options, keep_listed)) continue;
-    out += name + ": " + value + "\r\n";
+    out.append(name).append(": ").append(value).append("\r\n");
   }
   if (!interim && response.find("Date") == nullptr) out += "Date: " + std::string(date) + "\r\n";
   if (!faults.has(ProxyFault::no_via)) {

@@ -116,6 +116,7 @@ TEST_CASE("requests a server must refuse before forwarding", "[faulty_proxy]") {
             .status == 501);
   CHECK(refuse_request(request("GET /" + std::string(8000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n"))
             .status == 414);
+  CHECK(refuse_request(request("GET /a#x HTTP/1.1\r\nHost: a\r\n\r\n")).status == 400);
   CHECK(refuse_request(request("GET / HTTP/1.0\r\n\r\n")).status == 0);
   CHECK(refuse_request(request("GET / HTTP/1.1\r\nHost: a:80\r\n\r\n")).status == 0);
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,30 @@ constexpr std::size_t kMaxMessage = std::size_t{16} << 20;
 constexpr std::size_t kReadChunk = 65'536;
 
 enum class Got : std::uint8_t { data, eof, timeout, failed };
+
+// bare-lf on the response side: a response head with bare-LF line ends, read as if they
+// were CRLF. The raw length of the response, 0 while it is incomplete, or nullopt when the
+// head has no bare LF (or the reading fails anyway).
+std::optional<std::size_t> bare_lf_response(std::string_view bytes, bool head, bool eof) {
+  std::string copy;
+  std::size_t added = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] == '\n' && (i == 0 || bytes[i - 1] != '\r')) {
+      copy += '\r';
+      ++added;
+    }
+    copy += bytes[i];
+    if (copy.size() >= 4 && copy.compare(copy.size() - 4, 4, "\r\n\r\n") == 0) {
+      if (added == 0) return std::nullopt;
+      copy += bytes.substr(i + 1);
+      const ReadResult r = read_response(copy, head, eof);
+      if (r.status == ReadStatus::need_more) return 0;
+      if (r.status == ReadStatus::malformed) return std::nullopt;
+      return r.consumed - added;
+    }
+  }
+  return eof ? std::nullopt : std::optional<std::size_t>(0);
+}
 
 class Session {
  public:
@@ -246,6 +271,21 @@ bool Session::forward(const ClientRequest& request) {
       }
       if (stop_.load(std::memory_order_relaxed)) return false;
       continue;
+    }
+    if (res.status == ReadStatus::malformed && has(ProxyFault::bare_lf)) {
+      // The defect: the bare LF is taken as a line end and the response passed on as it came.
+      if (const auto raw = bare_lf_response(up_, head, up_eof_)) {
+        if (*raw == 0) {
+          if (fill(upstream_.get(), up_, up_eof_, kOriginWait) != Got::data && !up_eof_) {
+            return origin_error(res.error);
+          }
+          continue;
+        }
+        if (!to_client(std::string_view(up_).substr(0, *raw))) return false;
+        up_.erase(0, *raw);
+        if (up_eof_) drop_upstream();
+        return !client_wants_close(request);
+      }
     }
     if (res.status == ReadStatus::malformed) return origin_error(res.error);
     const Response& r = res.response;

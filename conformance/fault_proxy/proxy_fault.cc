@@ -16,7 +16,8 @@ constexpr std::array<FaultName, static_cast<std::size_t>(ProxyFault::count)> kFa
     {"forward-cl-te", ProxyFault::forward_cl_te,
      "forwards a request with both Content-Length and Transfer-Encoding unchanged"},
     {"bare-lf", ProxyFault::bare_lf,
-     "takes a bare LF as a line end in a request head and chunk lines, and forwards"},
+     "takes a bare LF as a line end (request heads, chunk lines, response heads); passes "
+     "a response with one on as it came"},
     {"bare-cr", ProxyFault::bare_cr,
      "takes a bare CR as a line end in a request head and chunk lines, and forwards"},
     {"obs-fold", ProxyFault::obs_fold,

@@ -22,18 +22,18 @@ only=("$@")
 # through it (filled from a run of every fault against the cases of the proxycases branch).
 # Every fault of `h1fault --help` needs a row; "TODO" fails the run until filled.
 declare -A FAILS=(
-  [forward-cl-te]="TODO"
-  [bare-lf]="TODO"
-  [obs-fold]="TODO"
-  [keep-connection-fields]="TODO"
-  [no-via]="TODO"
-  [reuse-after-error]="TODO"
-  [pass-204-body]="TODO"
-  [relay-invalid]="TODO"
-  [bare-cr]="TODO"
-  [cut-at-nul]="TODO"
-  [ws-before-colon]="TODO"
-  [ignore-max-forwards]="TODO"
+  [forward-cl-te]="PX-CLTE-CL-REMOVED PX-CLTE-CLOSED PX-TECL-SHORT-CL"
+  [bare-lf]="PX-RESP-VALUE-LF"
+  [bare-cr]="PX-CHUNK-BARE-CR PX-HEAD-BARE-CR-HIDES-CL"
+  [obs-fold]="PX-VALUE-OBSFOLD PX-VALUE-OBSFOLD-HOST PX-TE-OBSFOLD PX-CL-OBSFOLD"
+  [ws-before-colon]="PX-WS-BEFORE-COLON"
+  [cut-at-nul]="PX-VALUE-NUL PX-CHUNK-NUL"
+  [keep-connection-fields]="PX-CONN-DROPPED PX-CONN-OPTIONS-LIST PX-CONN-OPTION-CASE PX-CONN-TWO-LINES PX-UPGRADE-LISTED PX-RESP-CONN-OPTION"
+  [no-via]="PX-VIA-ADDED PX-VIA-APPENDED"
+  [reuse-after-error]="PX-REUSE-SPLIT-PIPELINED PX-REUSE-204-PIPELINED"
+  [pass-204-body]="PX-REUSE-HEAD-BODY-PIPELINED"
+  [relay-invalid]="PX-RESP-CLTE PX-RESP-CL-DIFFERING PX-RESP-CHUNK-BAD-SIZE PX-RESP-SHORT-BODY PX-RESP-VALUE-NUL PX-REUSE-BAD-CL-PIPELINED"
+  [ignore-max-forwards]="PX-MAXFWD-OPTIONS-ZERO PX-MAXFWD-TRACE-ZERO"
 )
 
 for tool in "$h1spec" "$h1fault" "$h1origin"; do

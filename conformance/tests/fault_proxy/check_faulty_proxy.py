@@ -9,6 +9,7 @@ PID. Usage: check_faulty_proxy.py H1FAULT H1ORIGIN WORK_DIR [FAULT...]
 """
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -381,6 +382,12 @@ def run_all(faults):
 def main():
     os.makedirs(WORK, exist_ok=True)
     failures = 0
+    # Every fault of --help needs a row in AFFECTS, and every row a fault.
+    helptext = subprocess.run([H1FAULT, "--help"], capture_output=True, text=True).stdout
+    known = set(re.findall(r"^  ([a-z][a-z0-9-]*)  ", helptext, re.M))
+    if known != set(AFFECTS):
+        print(f"FAIL the AFFECTS table and h1fault --help disagree: {sorted(known ^ set(AFFECTS))}")
+        return 1
     for fault in [None] + sorted(AFFECTS):
         label = fault or "no fault"
         if ONLY and label not in ONLY:

@@ -11,6 +11,14 @@
 # Before each h1spec run, h1origin is put on the origin port once and a GET is sent through
 # the proxy, so a proxy that cannot reach its origin is reported as such, not as case failures;
 # then h1origin is stopped and h1spec starts its own recording origin on that port.
+#
+# It needs `h1spec --proxy` and the proxy cases, so it is wired into ctest when those
+# branches are merged, e.g. in conformance/tests/CMakeLists.txt (about 18 minutes on 2 cores
+# for 122 cases and 13 runs):
+#   add_test(NAME faults/proxy-cases COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check_proxy_faults.sh
+#     $<TARGET_FILE:h1spec> $<TARGET_FILE:h1fault> $<TARGET_FILE:h1origin>
+#     ${PROJECT_SOURCE_DIR}/conformance/cases ${CMAKE_BINARY_DIR}/proxy-faults)
+#   set_tests_properties(faults/proxy-cases PROPERTIES LABELS faults TIMEOUT 2400)
 set -uo pipefail
 (($# >= 4)) || { echo "usage: $0 H1SPEC H1FAULT H1ORIGIN CASES_DIR [WORK_DIR] [FAULT...]" >&2; exit 2; }
 h1spec=$1 h1fault=$2 h1origin=$3 cases=$4

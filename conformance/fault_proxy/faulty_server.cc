@@ -1,9 +1,12 @@
 // h1fault: a deliberately broken HTTP/1.1 server, used to prove that h1spec can fail.
-// It fronts a real h1ref and injects one classic tutorial-server defect (--fault NAME) into
-// the relayed bytes; with --fault none it is a transparent relay. It is a test tool only and
-// is never part of h1ref.
+// Role relay (the default) fronts a real h1ref and injects one classic tutorial-server defect
+// (--fault NAME) into the relayed bytes; with --fault none it is a transparent relay. Role
+// proxy is a strict reverse proxy (faulty_proxy.h) with switchable proxy defects
+// (--proxy-fault NAME, repeatable), graded by the proxy cases. A test tool only, never part
+// of h1ref.
 //
 //   h1fault --fault NAME --upstream 127.0.0.1:PORT [--root DIR] [--port N]
+//   h1fault --role proxy --upstream 127.0.0.1:PORT [--proxy-fault NAME]... [--port N]
 #include <poll.h>
 #include <pthread.h>
 #include <sys/signalfd.h>
@@ -27,11 +30,14 @@
 
 #include "faulty_fault.h"
 #include "faulty_net.h"
+#include "faulty_proxy.h"
 #include "faulty_relay.h"
+#include "proxy_fault.h"
 
 namespace {
 
 using h1spec::faulty::Fd;
+using h1spec::faulty::ProxyConfig;
 using h1spec::faulty::RelayConfig;
 
 // Connections beyond this wait in the listen backlog until a relay thread finishes.
@@ -39,7 +45,9 @@ constexpr std::size_t kMaxConnections = 256;
 constexpr int kPollMs = 200;
 
 struct Options {
+  bool proxy = false;  ///< --role proxy
   RelayConfig relay;
+  ProxyConfig proxy_config;
   std::uint16_t port = 0;
 };
 
@@ -50,25 +58,55 @@ struct Worker {
 };
 
 // Prints why the command line was refused and the usage; returns the exit code 2.
+constexpr const char* kUsage =
+    "usage: h1fault --fault NAME --upstream 127.B.C.D:PORT [--root DIR] [--port N]\n"
+    "       h1fault --role proxy --upstream 127.B.C.D:PORT [--proxy-fault NAME]... [--port N]\n";
+
 int usage(const std::string& why) {
-  std::fprintf(stderr,
-               "h1fault: %s\n"
-               "usage: h1fault --fault NAME --upstream 127.B.C.D:PORT [--root DIR] [--port N]\n"
-               "faults: %s\n",
-               why.c_str(), h1spec::faulty::fault_names().c_str());
+  std::fprintf(stderr, "h1fault: %s\n%sfaults: %s\nproxy faults: %s\n", why.c_str(), kUsage,
+               h1spec::faulty::fault_names().c_str(), h1spec::faulty::proxy_fault_names().c_str());
   return 2;
+}
+
+// --help: both roles, every fault of the proxy role with its meaning.
+int help() {
+  std::printf(
+      "h1fault: a deliberately broken HTTP/1.1 front, to prove that h1spec can fail.\n%s"
+      "\n--role relay (default): a byte relay in front of a real server, one --fault:\n"
+      "  %s\n"
+      "--role proxy: a strict reverse proxy (RFC 9110, RFC 9112); each --proxy-fault adds one\n"
+      "defect:\n%s"
+      "Both print \"listening on http://127.0.0.1:PORT\" once they accept; --port 0 picks a\n"
+      "free port. The upstream must be a loopback address.\n",
+      kUsage, h1spec::faulty::fault_names().c_str(), h1spec::faulty::proxy_fault_help().c_str());
+  return 0;
 }
 
 // Fills `out` from the command line; returns why it is unusable, or nullopt.
 std::optional<std::string> parse_options(int argc, char** argv, Options& out) {
   bool have_fault = false;
   bool have_upstream = false;
+  bool have_proxy_fault = false;
+  bool have_root = false;
   out.relay.root = "html";
   for (int i = 1; i < argc; i += 2) {
     const std::string_view flag = argv[i];
     if (i + 1 >= argc) return "missing value for " + std::string(flag);
     const std::string_view value = argv[i + 1];
-    if (flag == "--fault") {
+    if (flag == "--role") {
+      if (value != "relay" && value != "proxy") {
+        return "unknown role '" + std::string(value) + "', want relay or proxy";
+      }
+      out.proxy = value == "proxy";
+    } else if (flag == "--proxy-fault") {
+      const auto fault = h1spec::faulty::parse_proxy_fault(value);
+      if (!fault) {
+        return "unknown proxy fault '" + std::string(value) +
+               "' (proxy faults: " + h1spec::faulty::proxy_fault_names() + ")";
+      }
+      out.proxy_config.faults.set(*fault);
+      have_proxy_fault = true;
+    } else if (flag == "--fault") {
       const auto fault = h1spec::faulty::parse_fault(value);
       if (!fault) return "unknown fault '" + std::string(value) + "'";
       out.relay.fault = *fault;
@@ -80,6 +118,7 @@ std::optional<std::string> parse_options(int argc, char** argv, Options& out) {
       have_upstream = true;
     } else if (flag == "--root") {
       out.relay.root = std::string(value);
+      have_root = true;
     } else if (flag == "--port") {
       unsigned port = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
@@ -91,8 +130,15 @@ std::optional<std::string> parse_options(int argc, char** argv, Options& out) {
       return "unknown flag " + std::string(flag);
     }
   }
-  if (!have_fault) return "--fault is required";
   if (!have_upstream) return "--upstream is required";
+  if (out.proxy) {
+    if (have_fault) return "--fault belongs to --role relay; the proxy role takes --proxy-fault";
+    if (have_root) return "--root belongs to --role relay";
+    out.proxy_config.upstream = out.relay.upstream;
+    return std::nullopt;
+  }
+  if (have_proxy_fault) return "--proxy-fault needs --role proxy";
+  if (!have_fault) return "--fault is required";
   struct stat st {};
   if (::stat(out.relay.root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return "--root is not a directory: " + out.relay.root;
@@ -113,7 +159,7 @@ void reap(std::list<Worker>& workers, bool all) {
 }
 
 // Accepts one client and starts its relay thread; a failure only drops that client.
-void accept_one(int listener, const RelayConfig& config, const std::atomic<bool>& stop,
+void accept_one(int listener, const Options& options, const std::atomic<bool>& stop,
                 std::list<Worker>& workers) {
   Fd client(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
   if (!client.valid()) {
@@ -125,8 +171,12 @@ void accept_one(int listener, const RelayConfig& config, const std::atomic<bool>
   if (!h1spec::faulty::make_relay_socket(client.get())) return;
   auto done = std::make_shared<std::atomic<bool>>(false);
   try {
-    std::thread thread([c = std::move(client), &config, &stop, done]() mutable {
-      h1spec::faulty::relay_connection(std::move(c), config, stop);
+    std::thread thread([c = std::move(client), &options, &stop, done]() mutable {
+      if (options.proxy) {
+        h1spec::faulty::proxy_connection(std::move(c), options.proxy_config, stop);
+      } else {
+        h1spec::faulty::relay_connection(std::move(c), options.relay, stop);
+      }
       done->store(true);
     });
     workers.push_back({std::move(thread), std::move(done)});
@@ -153,7 +203,7 @@ int serve(const Options& options, int signal_fd) {
     pollfd fds[2] = {{signal_fd, POLLIN, 0}, {room ? listener.get() : -1, POLLIN, 0}};
     if (::poll(fds, 2, kPollMs) < 0 && errno != EINTR) break;
     if ((fds[0].revents & POLLIN) != 0) break;
-    if ((fds[1].revents & POLLIN) != 0) accept_one(listener.get(), options.relay, stop, workers);
+    if ((fds[1].revents & POLLIN) != 0) accept_one(listener.get(), options, stop, workers);
   }
   stop.store(true);
   reap(workers, true);
@@ -164,6 +214,9 @@ int serve(const Options& options, int signal_fd) {
 
 // Parses flags, routes SIGINT/SIGTERM to a signalfd (blocked in every thread), and serves.
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") return help();
+  }
   Options options;
   if (const auto why = parse_options(argc, argv, options)) return usage(*why);
   sigset_t signals;

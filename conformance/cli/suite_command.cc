@@ -332,6 +332,11 @@ int run_suite(const CliOptions& cli) {
                   c->rfc.c_str(), c->title.c_str());
     }
     std::printf("%zu cases\n", chosen.size());
+    const auto proxy_cases = std::count_if(chosen.begin(), chosen.end(),
+                                           [](const Case* c) { return c->has_tag("proxy"); });
+    if (proxy_cases > 0 && cli.proxies.empty()) {
+      std::printf("%zd of them proxy cases, graded only with --proxy\n", proxy_cases);
+    }
     return kExitOk;
   }
   if (opts.targets.empty()) {
@@ -339,6 +344,7 @@ int run_suite(const CliOptions& cli) {
                  "--origin-port N)\n";
     return kExitHarness;
   }
+  if (!check_report_paths(cli)) return kExitHarness;
   drop_ungradable(cli, chosen);
   if (chosen.empty()) {
     std::cerr << "h1spec: no case matches the selection\n";
@@ -363,7 +369,6 @@ int run_suite(const CliOptions& cli) {
     return kExitHarness;
   }
   if (!cli.baseline.empty()) warn_unknown_targets(baseline, opts);
-  if (!check_report_paths(cli)) return kExitHarness;
   ProxyOrigins origins;  // stopped when the run is over
   if (cli.proxies.empty() ? !preflight_targets(opts)
                           : !start_origins(cli, opts, origins) || !preflight_proxies(opts)) {

@@ -128,7 +128,12 @@ bool combined_field(const Request& r, std::string_view name, std::string& value)
   return found;
 }
 
-Judgement judge_origin(const OriginExpect& expect, const std::vector<Request>& at_origin) {
+Judgement judge_origin(const OriginExpect& expect, const std::vector<Request>& at_origin,
+                       const std::vector<std::string>& unreadable) {
+  if (!unreadable.empty()) {
+    return {Verdict::fail,
+            "the proxy forwarded bytes that are not a valid request (" + unreadable.front() + ")"};
+  }
   std::string best_why;
   std::size_t best_depth = 0;
   bool have_why = false;

@@ -3,6 +3,7 @@
 // hands them over.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "grade/judge.h"
@@ -25,8 +26,15 @@ namespace h1spec {
 // and version compare exactly (methods are case-sensitive, RFC 9110 §9.1); field names
 // case-insensitively; a field sent several times is judged on its values joined with ", "
 // (RFC 9110 §5.3); bodies compare the decoded bytes (chunked framing undone).
+//
+// unreadable: the strict reader's error for each back-end connection whose bytes stopped
+// being a valid request before that connection ended (a message cut short by a close is not
+// one). Such bytes were forwarded, so no alternative matches: "Senders MUST NOT generate
+// protocol elements that do not match the grammar" (RFC 9110 §2.2), and a proxy that passes
+// on obs-fold, a bare LF or a NUL has forwarded what it should have rejected or repaired.
 [[nodiscard]] Judgement judge_origin(const OriginExpect& expect,
-                                     const std::vector<Request>& at_origin);
+                                     const std::vector<Request>& at_origin,
+                                     const std::vector<std::string>& unreadable = {});
 
 // The value of field name in r (every line of it joined with ", "), or false if absent.
 [[nodiscard]] bool combined_field(const Request& r, std::string_view name, std::string& value);

@@ -1,6 +1,7 @@
 #include "grade/proxy_replay.h"
 
 #include "grade/origin_judge.h"
+#include "wire/request_reader.h"
 
 namespace h1spec {
 
@@ -31,15 +32,30 @@ std::size_t final_count(const Observation& obs) {
 }
 
 // The origin-expect judgement with the case's level applied, as judge() applies it.
-Judgement origin_judgement(const Case& c, const std::vector<Request>& at_origin, Profile profile) {
+Judgement origin_judgement(const Case& c, const std::vector<Request>& at_origin,
+                           const std::vector<std::string>& unreadable, Profile profile) {
   if (!c.origin_expect) return {Verdict::pass, {}};
-  Judgement j = judge_origin(*c.origin_expect, at_origin);
+  Judgement j = judge_origin(*c.origin_expect, at_origin, unreadable);
   if (j.verdict != Verdict::fail) return j;
   if (c.level == Level::may) return {Verdict::warn, "MAY: " + j.reason};
   if (c.level == Level::should && profile == Profile::lenient) {
     return {Verdict::warn, "SHOULD: " + j.reason};
   }
   return j;
+}
+
+// The reader's error for each connection whose bytes went wrong before they ended: read again
+// as if more could follow, so that a request cut short by a close (a proxy giving up on a body
+// its client abandoned) is not counted.
+std::vector<std::string> unreadable_messages(const origin::Snapshot& s) {
+  std::vector<std::string> out;
+  for (const origin::RecordedConnection& c : s.connections) {
+    if (!c.malformed() || c.truncated) continue;
+    const RequestReadResult r =
+        read_request(std::string_view(c.received).substr(c.error_offset), false);
+    if (r.status == ReadStatus::malformed) out.push_back(c.error);
+  }
+  return out;
 }
 
 int rank(Verdict v) { return v == Verdict::fail ? 2 : v == Verdict::warn ? 1 : 0; }
@@ -81,7 +97,7 @@ ReplayRecord replay_through_proxy(const Case& c, std::string_view host,
   std::vector<Request> at_origin;
   for (const origin::RecordedRequest* r : view.snapshot.in_order()) at_origin.push_back(r->request);
   view.graded = true;
-  view.judgement = origin_judgement(c, at_origin, opts.profile);
+  view.judgement = origin_judgement(c, at_origin, unreadable_messages(view.snapshot), opts.profile);
   const ClientRequests sent = client_requests(rec.sent);
   view.smuggling = smuggling_oracle({sent.requests, sent.fully_parsed, finals, at_origin});
   if (view.smuggling.verdict != SmugglingVerdict::none) {

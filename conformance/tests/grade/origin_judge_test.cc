@@ -136,3 +136,16 @@ TEST_CASE("origin judge: alternatives, warn and the nearest miss", "[origin_judg
   CHECK(judge("nothing forwarded\nor warn: x\nrequest\nor\nrequest GET", {get}).verdict ==
         Verdict::pass);
 }
+
+TEST_CASE("origin judge: bytes the origin could not read were forwarded all the same",
+          "[origin_judge]") {
+  const OriginExpect nothing = parse_expect("nothing forwarded\nor\nrequests 1");
+  CHECK(judge_origin(nothing, {}).verdict == Verdict::pass);
+  const Judgement j = judge_origin(nothing, {}, {"obs-fold in a field value"});
+  CHECK(j.verdict == Verdict::fail);
+  CHECK(j.reason ==
+        "the proxy forwarded bytes that are not a valid request (obs-fold in a field value)");
+  // Even an `or warn` alternative does not cover them.
+  const OriginExpect lenient = parse_expect("nothing forwarded\nor warn: repaired\nrequests 1");
+  CHECK(judge_origin(lenient, {request("GET", "/")}, {"bare LF"}).verdict == Verdict::fail);
+}

@@ -105,8 +105,10 @@ want("PXT-GET-FORWARDED", "relay", "PASS", "none")
 want("PXT-GET-FORWARDED", "cl-te", "PASS", "none")
 want("PXT-TWO-ANSWERS", "relay", "FAIL", "DESYNC")
 want("PXT-CL-TE-SMUGGLE", "cl-te", "FAIL", "SMUGGLED")
-# Through the byte relay the strict origin refuses CL plus TE: nothing smuggled there.
-want("PXT-CL-TE-SMUGGLE", "relay", "PASS", "none")
+# Through the byte relay the strict origin refuses CL plus TE, so nothing is smuggled; but
+# the relay forwarded a message that still holds both fields, which the origin judge sees.
+want("PXT-CL-TE-SMUGGLE", "relay", "FAIL", "none")
+assert "not a valid request" in got[("PXT-CL-TE-SMUGGLE", "relay")]["reason"], got[("PXT-CL-TE-SMUGGLE", "relay")]["reason"]
 smuggle = got[("PXT-CL-TE-SMUGGLE", "cl-te")]
 assert len(smuggle["replays"]) == 3, smuggle["replays"]
 for rep in smuggle["replays"]:

@@ -10,7 +10,7 @@ PORT ?= 8080
 comma := ,
 
 .PHONY: deps build run serve test lint test-release test-asan test-tsan test-fuzz-smoke soak fuzz fuzz-coverage \
-	bench bench-models bench-parser compare compare-proxies peers fuzz-peers package test-package format format-check clean
+	bench bench-models bench-parser compare compare-proxies fuzz-proxies peers fuzz-peers package test-package format format-check clean
 
 deps:
 	@bash ci/install-deps.sh
@@ -127,6 +127,12 @@ PROXY_FAULTS ?=
 compare-proxies: build
 	@bash ci/compare-proxies.sh --no-build --build $(BUILD) --peers "$(PEERS)" \
 	  $(foreach f,$(subst $(comma), ,$(PROXY_FAULTS)),--fault $(f))
+
+# h1spec fuzz --via through every proxy peer at once, FUZZ_SECONDS each (default 600);
+# minimised findings as proxy cases in build/fuzz-via/<proxy>/findings/.
+fuzz-proxies: build
+	@bash ci/compare-proxies.sh --no-build --build $(BUILD) --peers "$(PEERS)" \
+	  --fuzz $(or $(FUZZ_SECONDS),600)
 
 # Every peer of peers/*/ with its role, runs, packages and version; fails on a broken manifest.
 peers:

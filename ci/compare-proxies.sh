@@ -22,6 +22,8 @@ Extra arguments go to h1spec (for example --case 'PX-*').
   --peers LIST  comma-separated proxy peer names (default: $PEERS, else all)
   --no-build    use DIR as it is
   --no-grade    start, prove and stop the proxies only (no h1spec run)
+  --fuzz SECS   instead of grading, run `h1spec fuzz --via` through every started proxy at
+                once for SECS seconds; findings in build/fuzz-via/NAME/ (make fuzz-proxies)
   --out DIR     write the reports and proxies-run/ there instead of build/report
   --fault NAME  one more column, h1fault-NAME: h1fault --role proxy --proxy-fault NAME, a
                 proxy with that defect, which the matrix must show failing (repeatable;
@@ -43,6 +45,7 @@ EOF
 
 build=1
 grade=1
+fuzz_seconds=0
 report=build/report
 faults=()
 BUILD=${BUILD:-build/release}
@@ -52,6 +55,7 @@ while (($#)); do
     -h | --help) usage; exit 0 ;;
     --no-build) build=0 ;;
     --no-grade) grade=0 ;;
+    --fuzz) fuzz_seconds=${2:?--fuzz wants seconds}; grade=0; shift ;;
     --out) report=${2:?--out wants a directory}; shift ;;
     --fault) faults+=("${2:?--fault wants a proxy fault of h1fault}"); shift ;;
     --build) BUILD=${2:?--build wants a directory}; shift ;;
@@ -78,7 +82,7 @@ status_file=$peers_run/status.tsv
 say() { echo "compare-proxies: $*"; }
 
 rm -rf "$peers_run"
-rm -f "$report"/proxies.{html,json,xml} "$report/proxies-peers.json"
+((grade)) && rm -f "$report"/proxies.{html,json,xml} "$report/proxies-peers.json"
 mkdir -p "$peers_run"
 # Some proxies drop to an unprivileged user when started as root (squid, tinyproxy, nginx's
 # worker, h2o): that user must reach its scratch folder.
@@ -267,6 +271,23 @@ if ((grade)) && ((${#graded[@]})); then
     done
     say "$label died during the run: ${why:-no reason in its logs} (logs in $peers_run/$label/)"
     printf '%s\t%s\n' "$label" "${why:-no reason in its logs}" >>"$peers_run/died.tsv"
+  done
+fi
+if ((fuzz_seconds > 0)) && ((${#graded[@]})); then
+  fuzz_pids=()
+  for i in "${!graded[@]}"; do
+    label=${graded[i]}
+    out=${H1_FUZZ_VIA_OUT:-build/fuzz-via}/$label
+    rm -rf "$out"
+    mkdir -p "$out"
+    timeout --kill-after=10 $((fuzz_seconds + 120)) "$h1spec" fuzz \
+      --via "${targets[4 * i + 1]}" --origin-port "${targets[4 * i + 3]}" \
+      --seconds "$fuzz_seconds" --out "$out" >"$out/fuzz.txt" 2>&1 &
+    fuzz_pids+=($!)
+  done
+  for i in "${!fuzz_pids[@]}"; do
+    wait "${fuzz_pids[i]}"
+    say "fuzz --via ${graded[i]}: exit $? ($(tail -n 1 "${H1_FUZZ_VIA_OUT:-build/fuzz-via}/${graded[i]}/fuzz.txt"))"
   done
 fi
 stop_everything

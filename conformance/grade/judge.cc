@@ -197,6 +197,15 @@ bool alternative_matches(const Alternative& alt, const Observation& obs, Expecte
   for (const Response& r : obs.responses) {
     if (!r.interim() || wants_interim(alt)) finals.push_back(r);
   }
+  if (alt.cut_response) {
+    // A relay that streamed the head before the body broke can only close (RFC 9112 §6.3).
+    if (finals.empty() && obs.cut_response && obs.closed) return true;
+    why = !finals.empty()
+              ? "expected a response cut short, got status " + std::to_string(finals.front().status)
+          : obs.closed ? "expected a response head cut short by the close"
+                       : "the connection stayed open; expected a response cut short by a close";
+    return false;
+  }
   if (alt.no_response) {
     if (!finals.empty()) {
       why = "expected no response, got status " + std::to_string(finals.front().status);

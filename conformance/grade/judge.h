@@ -37,9 +37,10 @@ struct Observation {
   std::vector<Response> responses;  ///< complete responses, interim ones included, in order
   std::string read_error;           ///< a malformed or truncated response, a reset...
   std::size_t trailing_bytes = 0;   ///< bytes after the last complete response
-  bool closed = false;              ///< end of stream seen after the responses
-  bool closed_checked = false;      ///< the runner waited for end of stream
-  std::optional<bool> canary_ok;    ///< the canary on the same connection got a correct 200
+  bool cut_response = false;    ///< those bytes are a whole response head, its body cut by a close
+  bool closed = false;          ///< end of stream seen after the responses
+  bool closed_checked = false;  ///< the runner waited for end of stream
+  std::optional<bool> canary_ok;  ///< the canary on the same connection got a correct 200
   std::string canary_detail;
   std::optional<bool> alive_ok;  ///< the canary on a new connection got a correct 200
   std::string alive_detail;

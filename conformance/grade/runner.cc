@@ -48,6 +48,14 @@ bool send_blocks(WireConnection& conn, const std::vector<std::string>& blocks, R
   return true;
 }
 
+// True when received[offset..] is a complete response head whose body the close cut short:
+// more bytes would have made it whole.
+bool cut_short(std::string_view received, std::size_t offset) {
+  const std::string_view rest = received.substr(offset);
+  if (rest.find("\r\n\r\n") == std::string_view::npos) return false;
+  return read_response(rest, false, false).status == ReadStatus::need_more;
+}
+
 bool is_head(const Case& c, std::size_t index) {
   for (const Alternative& alt : c.alternatives) {
     if (index < alt.responses.size() && alt.responses[index].head) return true;
@@ -86,6 +94,7 @@ struct Reader {
       if (r.status == ReadStatus::need_more) return;
       if (r.status == ReadStatus::malformed) {
         if (!(eof && offset == received.size())) obs.read_error = r.error;
+        if (eof && finals_of(obs.responses).empty()) obs.cut_response = cut_short(received, offset);
         return;
       }
       obs.responses.push_back(r.response);

@@ -435,12 +435,16 @@ void Parser::expect_block(int first_line) {
     if (!expect_statement(n, w, line, c.alternatives.back())) return;
   }
   for (const Alternative& alt : c.alternatives) {
-    if (alt.responses.empty() && !alt.no_response &&
+    if (alt.responses.empty() && !alt.no_response && !alt.cut_response &&
         alt.connection == ConnectionExpect::unchecked && !alt.server_alive) {
       error(alt.line, "an alternative that checks nothing");
     }
     if (alt.no_response && !alt.responses.empty()) {
       error(alt.line, "no-response together with expected responses");
+    }
+    if (alt.cut_response &&
+        (alt.no_response || !alt.responses.empty() || alt.connection != ConnectionExpect::closed)) {
+      error(alt.line, "cut-response stands alone with connection closed");
     }
   }
 }
@@ -498,6 +502,10 @@ bool Parser::expect_statement(int n, const std::vector<std::string>& w, std::str
   }
   if (verb == "no-response") {
     alt.no_response = true;
+    return true;
+  }
+  if (verb == "cut-response") {
+    alt.cut_response = true;
     return true;
   }
   if (verb == "connection") {

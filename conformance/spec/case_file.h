@@ -37,6 +37,7 @@ struct Alternative {
   bool warn = false;
   std::string warn_reason;
   bool no_response = false;
+  bool cut_response = false;  ///< a response head came, then the close cut its body short
   std::vector<ExpectedResponse> responses;
   ConnectionExpect connection = ConnectionExpect::unchecked;
   bool server_alive = false;

@@ -165,3 +165,23 @@ TEST_CASE("the canary checks status and body", "[judge]") {
   CHECK_FALSE(canary_matches(response(404, ""), fx.files, why));
   CHECK(canary_request("h:1") == "GET /index.html HTTP/1.1\r\nHost: h:1\r\n\r\n");
 }
+
+TEST_CASE("cut-response: a head whose body the close cut short, and nothing else", "[judge]") {
+  Fixture fx;
+  const Case c = parse_one("status 502\nor\ncut-response\nconnection closed");
+  Observation cut;
+  cut.cut_response = true;
+  cut.closed = true;
+  cut.trailing_bytes = 40;
+  CHECK(judge(c, cut, fx.files, Profile::rfc).verdict == Verdict::pass);
+  Observation open = cut;
+  open.closed = false;
+  CHECK(judge(c, open, fx.files, Profile::rfc).verdict == Verdict::fail);
+  Observation silent;  // a close with no bytes at all is no cut response
+  silent.closed = true;
+  CHECK(judge(c, silent, fx.files, Profile::rfc).verdict == Verdict::fail);
+  Observation whole;
+  whole.responses.push_back(response(200, "reply 1"));
+  whole.closed = true;
+  CHECK(judge(c, whole, fx.files, Profile::rfc).verdict == Verdict::fail);
+}

@@ -222,6 +222,11 @@ TEST_CASE("malformed cases name the file and line", "[case_file]") {
     bad.replace(bad.find("or warn: lenient"), 16, "or\nor");
     CHECK(first_error(bad).find("checks nothing") != std::string::npos);
   }
+  SECTION("cut-response without connection closed") {
+    bad.replace(bad.find("or warn: lenient"), 16, "or\ncut-response\nor warn: lenient");
+    CHECK(first_error(bad).find("cut-response stands alone with connection closed") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("the README's worked examples are valid expect blocks", "[case_file]") {

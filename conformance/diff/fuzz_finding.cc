@@ -8,6 +8,8 @@
 #include <sstream>
 #include <vector>
 
+#include "spec/hash.h"
+
 namespace h1spec::fuzz {
 
 namespace {
@@ -80,7 +82,7 @@ std::string what_happened(std::string_view who, const Outcome& o) {
 
 }  // namespace
 
-std::string finding_key(const Difference& d, std::string_view bytes) {
+std::string field_names_key(std::string_view bytes) {
   std::set<std::string> names;
   for (std::size_t at = 0; at < bytes.size();) {
     const std::size_t lf = bytes.find('\n', at);
@@ -95,9 +97,25 @@ std::string finding_key(const Difference& d, std::string_view bytes) {
     }
     at = end;
   }
-  std::string key = d.signature() + "|";
+  std::string key;
   for (const std::string& n : names) key += n + ",";
   return key;
+}
+
+std::string finding_key(const Difference& d, std::string_view bytes) {
+  return d.signature() + "|" + field_names_key(bytes);
+}
+
+std::string finding_hash(std::string_view key) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08X", static_cast<unsigned>(fnv1a(key) >> 32));
+  return buf;
+}
+
+std::string upper_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
 }
 
 std::string http_block_lines(std::string_view bytes) {

@@ -28,6 +28,13 @@ struct Finding {
 // names left in the minimised request (lower case, sorted), so that one root cause reached
 // from many seeds is reported once.
 [[nodiscard]] std::string finding_key(const Difference& d, std::string_view minimal_bytes);
+// The field names of every `name:` line in the bytes, lower case, sorted, each followed by a
+// comma: the part of a de-duplication key that both fuzzers share.
+[[nodiscard]] std::string field_names_key(std::string_view bytes);
+// A finding's id suffix: eight upper-case hex digits of the key's hash.
+[[nodiscard]] std::string finding_hash(std::string_view key);
+// A verdict kind as it stands in an id ("danger" -> "DANGER").
+[[nodiscard]] std::string upper_ascii(std::string_view s);
 
 // The Markdown case: heading, prose with both outcomes, the seed case's RFC quote, meta (the
 // client half-closes after sending, as the fuzzer did), one http block per write, and an

@@ -29,7 +29,6 @@
 #include "diff/fuzz_mutate.h"
 #include "diff/fuzz_outcome.h"
 #include "spec/case_loader.h"
-#include "spec/hash.h"
 #include "wire/wire_connection.h"
 
 namespace h1spec::fuzz {
@@ -175,19 +174,6 @@ class OracleProcess {
 
 // ---- The run ----------------------------------------------------------------------------
 
-std::string hash_id(std::string_view key) {
-  const std::uint64_t h = fnv1a(key);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08X", static_cast<unsigned>(h >> 32));
-  return buf;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 class Run {
  public:
   Run(const FuzzOptions& o, const std::vector<Seed>& seeds, Endpoint oracle)
@@ -267,7 +253,7 @@ class Run {
     }
     Finding f;
     f.key = finding_key(d2, small.bytes);
-    f.id = "FUZZ-" + upper(to_string(d2.kind)) + "-" + hash_id(f.key);
+    f.id = "FUZZ-" + upper_ascii(to_string(d2.kind)) + "-" + finding_hash(f.key);
     f.difference = d2;
     f.original = m;
     f.minimal = std::move(small);
@@ -288,7 +274,7 @@ class Run {
       Finding f;
       f.crash = true;
       f.key = "crash|" + escape_bytes(m.bytes);
-      f.id = "FUZZ-CRASH-" + hash_id(f.key);
+      f.id = "FUZZ-CRASH-" + finding_hash(f.key);
       f.original = f.minimal = m;
       f.target = t;
       f.target_name = o_.target.name;

@@ -15,13 +15,6 @@ namespace h1spec::fuzz {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool has_token(const Request& r, std::string_view field, std::string_view token) {
   for (std::string_view v : r.all(field)) {
     while (!v.empty()) {
@@ -165,20 +158,7 @@ std::string expect_block(const ClientView& v, const std::vector<Request>& forwar
 }  // namespace
 
 std::string via_finding_key(const ViaDivergence& d, std::string_view bytes) {
-  std::set<std::string> names;
-  for (std::size_t at = 0; at < bytes.size();) {
-    const std::size_t lf = bytes.find('\n', at);
-    const std::size_t end = lf == std::string_view::npos ? bytes.size() : lf + 1;
-    const std::string_view line = bytes.substr(at, end - at);
-    const std::size_t colon = line.find(':');
-    if (colon != std::string_view::npos && colon > 0 && line.find(' ') > colon) {
-      names.insert(lower(line.substr(0, colon)));
-    }
-    at = end;
-  }
-  std::string key = d.signature() + "|";
-  for (const std::string& n : names) key += n + ",";
-  return key;
+  return d.signature() + "|" + field_names_key(bytes);
 }
 
 std::vector<Request> correct_forwarding(const ClientView& v) {

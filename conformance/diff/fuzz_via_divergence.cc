@@ -162,7 +162,7 @@ ViaDivergence classify_via(const ClientView& client, const std::vector<Request>&
   const Pairing p = pair_requests(client.requests, at_origin, client.has_tail);
   d.benign = p.benign;
   if (!client.has_tail) {
-    const ProxyExchange exchange{client.requests, true, final_responses, at_origin};
+    const ProxyExchange exchange{client.requests, true, final_responses, at_origin, {}};
     const SmugglingFinding oracle = smuggling_oracle(exchange);
     if (!p.unpaired.empty() && oracle.verdict == SmugglingVerdict::smuggled) {
       d.kind = ViaKind::smuggled;
@@ -215,7 +215,8 @@ ViaDivergence classify_via(const ClientView& client, const std::vector<Request>&
                "), but its body bytes differ";
     return d;
   }
-  const ProxyExchange exchange{client.requests, !client.has_tail, final_responses, at_origin};
+  const ProxyExchange exchange{client.requests, !client.has_tail, final_responses, at_origin,
+                              {}};
   if (!client.has_tail && smuggling_oracle(exchange).verdict == SmugglingVerdict::desync) {
     d.kind = ViaKind::desync;
     d.detail = "extra-response";

@@ -25,7 +25,6 @@
 #include "diff/fuzz_via_view.h"
 #include "origin/recording_origin.h"
 #include "spec/case_loader.h"
-#include "spec/hash.h"
 #include "wire/response_reader.h"
 #include "wire/wire_connection.h"
 
@@ -71,18 +70,6 @@ struct Observation {
   std::vector<int> statuses;
   std::vector<std::string> origin_bytes;  ///< per back-end connection
 };
-
-std::string hash_id(std::string_view key) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08X", static_cast<unsigned>(fnv1a(key) >> 32));
-  return buf;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 class ViaRun {
  public:
@@ -291,7 +278,7 @@ class ViaRun {
     ViaFinding f;
     f.key = via_finding_key(d2, small.bytes);
     if (findings_.count(f.key) != 0) return;
-    f.id = "FUZZVIA-" + upper(to_string(d2.kind)) + "-" + hash_id(f.key);
+    f.id = "FUZZVIA-" + upper_ascii(to_string(d2.kind)) + "-" + finding_hash(f.key);
     f.divergence = d2;
     f.original = m;
     f.minimal = std::move(small);

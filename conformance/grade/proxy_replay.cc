@@ -99,7 +99,9 @@ ReplayRecord replay_through_proxy(const Case& c, std::string_view host,
   view.graded = true;
   view.judgement = origin_judgement(c, at_origin, unreadable_messages(view.snapshot), opts.profile);
   const ClientRequests sent = client_requests(rec.sent);
-  view.smuggling = smuggling_oracle({sent.requests, sent.fully_parsed, finals, at_origin});
+  view.smuggling = smuggling_oracle({sent.requests, sent.fully_parsed, finals, at_origin,
+                                     origin.earlier_client_requests()});
+  origin.note_client_requests(sent.requests);
   if (view.smuggling.verdict != SmugglingVerdict::none) {
     rec.judgement = {Verdict::fail,
                      std::string(to_string(view.smuggling.verdict)) + ": " + view.smuggling.reason};

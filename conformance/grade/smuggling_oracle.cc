@@ -22,6 +22,57 @@ bool same_request(const Request& a, const Request& b) {
   return a.method == b.method && a.body == b.body && target_path(a.target) == target_path(b.target);
 }
 
+// The second pass: r, as it reached the origin, is `sent` rewritten by the proxy.
+bool rewritten_from(const Request& r, const Request& sent) {
+  const bool method = r.method == sent.method || (sent.method == "HEAD" && r.method == "GET");
+  return method && sent.body.compare(0, r.body.size(), r.body) == 0 &&
+         r.body.size() <= sent.body.size() && loose_target(r.target) == loose_target(sent.target);
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decoded(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+    const int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+    if (s[i] == '%' && lo >= 0) {
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// RFC 3986 §5.2.4 over a path of "/"-separated segments, repeated slashes folded.
+std::string without_dot_segments(std::string_view path) {
+  std::vector<std::string_view> kept;
+  std::size_t at = 0;
+  while (at <= path.size()) {
+    const std::size_t slash = std::min(path.find('/', at), path.size());
+    const std::string_view seg = path.substr(at, slash - at);
+    if (seg == "..") {
+      if (!kept.empty()) kept.pop_back();
+    } else if (!seg.empty() && seg != ".") {
+      kept.push_back(seg);
+    }
+    at = slash + 1;
+  }
+  std::string out;
+  for (const std::string_view seg : kept) out.append("/").append(seg);
+  const bool trailing = !path.empty() && (path.back() == '/' || path.ends_with("/.") ||
+                                          path.ends_with("/..") || path == "." || path == "..");
+  if (out.empty() || trailing) out += '/';
+  return out;
+}
+
 std::string describe(const Request& r) {
   std::string out = r.method + " " + r.target;
   if (!r.body.empty()) out += " with a " + std::to_string(r.body.size()) + "-byte body";
@@ -120,20 +171,35 @@ std::string target_path(std::string_view target) {
   return out;
 }
 
+std::string loose_target(std::string_view target) {
+  std::string t = target_path(target);
+  if (t.size() > 1 && t[0] == '/' && t.find("://") != std::string::npos) {
+    const std::string inner = target_path(std::string_view(t).substr(1));
+    if (inner != t.substr(1)) t = inner;
+  }
+  t = percent_decoded(t);
+  t = t.substr(0, t.find('#'));
+  const std::size_t q = t.find('?');
+  const std::string path = t.substr(0, q);
+  const std::string query = q == std::string::npos ? "" : t.substr(q);
+  return without_dot_segments(path) + query;
+}
+
 SmugglingFinding smuggling_oracle(const ProxyExchange& exchange) {
   SmugglingFinding out;
   if (!exchange.client_fully_parsed) {
     out.reason = "the client's bytes are not all complete requests: nothing to compare";
     return out;
   }
-  std::vector<bool> used(exchange.client_sent.size(), false);
-  std::size_t retries = 0;
-  bool smuggled = false;
-  for (std::size_t k = 0; k < exchange.at_origin.size() && !smuggled; ++k) {
+  const std::vector<Request>& sent_list = exchange.client_sent;
+  std::vector<bool> used(sent_list.size(), false);
+  std::vector<bool> pending(exchange.at_origin.size(), false);  // for the second pass
+  std::size_t retries = 0, rewrites = 0, late = 0;
+  for (std::size_t k = 0; k < exchange.at_origin.size(); ++k) {
     const Request& got = exchange.at_origin[k];
     bool matched = false, repeat = false;
-    for (std::size_t c = 0; c < exchange.client_sent.size() && !matched; ++c) {
-      if (!same_request(got, exchange.client_sent[c])) continue;
+    for (std::size_t c = 0; c < sent_list.size() && !matched; ++c) {
+      if (!same_request(got, sent_list[c])) continue;
       if (!used[c]) {
         used[c] = true;
         matched = true;
@@ -144,6 +210,25 @@ SmugglingFinding smuggling_oracle(const ProxyExchange& exchange) {
     if (matched) continue;
     if (repeat && idempotent(got.method)) {
       ++retries;
+      continue;
+    }
+    pending[k] = true;
+  }
+  bool smuggled = false;
+  for (std::size_t k = 0; k < exchange.at_origin.size() && !smuggled; ++k) {
+    if (!pending[k]) continue;
+    const Request& got = exchange.at_origin[k];
+    bool matched = false;
+    for (std::size_t c = 0; c < sent_list.size() && !matched; ++c) {
+      if (used[c] || !rewritten_from(got, sent_list[c])) continue;
+      used[c] = true;
+      matched = true;
+      ++rewrites;
+    }
+    if (matched) continue;
+    if (std::any_of(exchange.earlier_sent.begin(), exchange.earlier_sent.end(),
+                    [&](const Request& e) { return same_request(got, e); })) {
+      ++late;
       continue;
     }
     smuggled = true;
@@ -172,7 +257,15 @@ SmugglingFinding smuggling_oracle(const ProxyExchange& exchange) {
   if (!smuggled && !desync) {
     out.reason = count(exchange.at_origin.size(), "origin request", "origin requests") +
                  ", each one the client sent";
-    if (retries > 0) out.reason += " (" + count(retries, "retry", "retries") + ")";
+    std::string notes;
+    const auto note = [&](std::size_t n, std::string_view what) {
+      if (n == 0) return;
+      notes += (notes.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(what);
+    };
+    note(retries, retries == 1 ? "retry" : "retries");
+    note(rewrites, "rewritten by the proxy (target, HEAD as GET, or body cut)");
+    note(late, "a late forward of an earlier exchange's request");
+    if (!notes.empty()) out.reason += " (" + notes + ")";
     out.reason += "; " + responses;
   }
   return out;

@@ -11,8 +11,18 @@
 // Fields are not compared: proxies add Via and drop hop-by-hop fields by design. A second
 // copy of a client request whose method is idempotent is a retry, not smuggling: "A client,
 // proxy, or other intermediary MAY automatically retry" such requests (RFC 9110 §9.2.2).
-// Paths compare exactly: a proxy that rewrites them (percent-decoding, say) is graded
-// SMUGGLED, and a case about such a proxy must not use the oracle.
+//
+// An origin request that matches no client request exactly may still be one the client sent,
+// rewritten by the proxy: it is matched, in a second pass, to the earliest unmatched client
+// request with the same target after a loose normalisation (loose_target below: the scheme and
+// authority, the fragment, percent-encoding, dot segments and repeated slashes do not count),
+// the same method (or GET for HEAD, which caches send to fill themselves), and a body that is
+// the client's or a prefix of it (a proxy that drops or cuts a body does not create a
+// request; whatever the cut leaves behind reaches the origin as an extra request and is
+// SMUGGLED). Such rewriting is for the case's own ```origin-expect to judge, not the oracle:
+// a request smuggled out of another's body has a target of its own and is still caught.
+// Last, an origin request equal to one that a client sent through this proxy in an earlier
+// exchange (earlier_sent) is a late forward, not a smuggled request.
 //
 // DESYNC: the client got more final (non-1xx) responses than it sent requests. Each request
 // has exactly one final response and "a server MUST send its responses to those requests in
@@ -55,6 +65,7 @@ struct ProxyExchange {
   bool client_fully_parsed = true;   ///< false: the reader stopped before the end of those bytes
   std::size_t final_responses = 0;   ///< complete non-1xx responses the client read
   std::vector<Request> at_origin;    ///< every back-end connection, in arrival order
+  std::vector<Request> earlier_sent; ///< what clients sent through this proxy before
 };
 
 struct SmugglingFinding {
@@ -77,5 +88,10 @@ struct ClientRequests {
 // The path and query of a request-target: "http://h:1/x?y" and "/x?y" both give "/x?y",
 // "http://h" gives "/"; an authority-form or asterisk-form target is returned unchanged.
 [[nodiscard]] std::string target_path(std::string_view target);
+
+// target_path, then again for an absolute-form target a proxy forwarded behind a "/"; the
+// fragment dropped, %XX decoded, dot segments removed (RFC 3986 §5.2.4), repeated slashes
+// folded, and a leading "/" supplied: "/http://h/a/./b//c%7E#f" gives "/a/b/c~".
+[[nodiscard]] std::string loose_target(std::string_view target);
 
 }  // namespace h1spec

@@ -96,6 +96,7 @@ struct RecordingOrigin::Impl {
   bool running = false;
   std::uint64_t resets_asked = 0;
   std::uint64_t resets_done = 0;
+  std::vector<Request> client_history;
 
   // Owned by the loop thread.
   std::vector<Conn> conns;
@@ -407,6 +408,20 @@ Snapshot RecordingOrigin::snapshot() const {
   s.connections_capped = m.refused > 0;
   s.generation = m.generation;
   return s;
+}
+
+void RecordingOrigin::note_client_requests(const std::vector<Request>& sent) {
+  const std::lock_guard lock(impl_->mu);
+  std::vector<Request>& h = impl_->client_history;
+  h.insert(h.end(), sent.begin(), sent.end());
+  if (h.size() > kClientHistory) {
+    h.erase(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(h.size() - kClientHistory));
+  }
+}
+
+std::vector<Request> RecordingOrigin::earlier_client_requests() const {
+  const std::lock_guard lock(impl_->mu);
+  return impl_->client_history;
 }
 
 void RecordingOrigin::reset() {

@@ -126,6 +126,14 @@ class RecordingOrigin {
   // Waits until at least n complete requests were read; false on timeout.
   [[nodiscard]] bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
 
+  // What clients sent through the proxy in front of this origin in earlier exchanges (the last
+  // kClientHistory requests, oldest first; reset() keeps them). A proxy may forward a request
+  // after its client has gone, into the next exchange's recording: the smuggling oracle then
+  // knows it for a late forward, not a smuggled request. Thread-safe.
+  static constexpr std::size_t kClientHistory = 8;
+  void note_client_requests(const std::vector<Request>& sent);
+  [[nodiscard]] std::vector<Request> earlier_client_requests() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

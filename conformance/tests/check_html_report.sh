@@ -9,12 +9,8 @@ set -uo pipefail
 state=$1 h1spec=$2 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
 
-browser=$(command -v chromium || command -v chromium-browser || true)
-if [[ -z $browser ]]; then
-  echo "SKIPPED: chromium is not installed (make deps installs it); the HTML report was not" \
-    "checked in a browser"
-  exit 77
-fi
+source "$here/chromium_lib.sh"
+need_browser
 command -v python3 >/dev/null || { echo "FAIL: python3 is needed to read the JSON report"; exit 1; }
 
 mkdir -p "$out"
@@ -24,14 +20,6 @@ html=$out/matrix.html json=$out/matrix.json
   --html "$html" --json "$json" >"$out/matrix.txt" 2>&1 ||
   { echo "FAIL: h1spec did not grade both targets:"; tail -5 "$out/matrix.txt"; exit 1; }
 
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
-chrome() { # chrome ARGS... (one fresh profile per run; dbus noise on stderr is harmless)
-  timeout 60 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
-    --disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage \
-    --user-data-dir="$profile/$RANDOM" "$@" 2>/dev/null
-}
-
 status=0
 fail() {
   echo "FAIL: $1"
@@ -39,25 +27,11 @@ fail() {
 }
 
 url="file://$(cd "$(dirname "$html")" && pwd)/$(basename "$html")"
-rm -f "$out/matrix.png"
-chrome --screenshot="$out/matrix.png" --window-size=1400,1000 "$url" >/dev/null
-if [[ ! -s $out/matrix.png ]] || [[ $(head -c 8 "$out/matrix.png" | od -An -tx1 | tr -d ' \n') != 89504e470d0a1a0a ]]; then
+if ! screenshot "$url" "$out/matrix.png"; then
   fail "no PNG screenshot from $url"
 else
   echo "ok: screenshot $out/matrix.png ($(stat -c %s "$out/matrix.png") bytes)"
 fi
-
-# count_rows DOM_FILE: case rows the page left visible, and whether its script finished.
-count_rows() {
-  python3 - "$1" <<'EOF'
-import re, sys
-dom = open(sys.argv[1], encoding="utf-8").read()
-ready = 'data-ready="1"' in dom
-rows = re.findall(r'<tr class="case"([^>]*)>', dom)
-visible = sum(1 for attrs in rows if not re.search(r'\shidden(=|\s|$)', attrs))
-print(len(rows), visible, int(ready))
-EOF
-}
 
 # expected FILTER: from the JSON, how many cases the filter should leave.
 expected() {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -42,9 +43,30 @@ struct Conn {
   bool shut_after_flush = false;
   bool write_shut = false;
   bool peer_eof = false;
+  std::size_t continued_at = std::string::npos;  ///< parse_pos of the request sent a 100
   BackendLink backend;  ///< relay mode only
   bool relay = false;   ///< relayed to the back end (decided when accepted)
 };
+
+// Whether the head at the start of bytes is complete and asks for 100-continue.
+bool head_expects_continue(std::string_view bytes) {
+  const std::size_t end = bytes.find("\r\n\r\n");
+  if (end == std::string_view::npos) return false;
+  std::string head(bytes.substr(0, end + 2));
+  std::transform(head.begin(), head.end(), head.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  for (std::size_t at = head.find("\r\n"); at != std::string::npos;
+       at = head.find("\r\n", at + 2)) {
+    std::string_view line = std::string_view(head).substr(at + 2);
+    line = line.substr(0, line.find("\r\n"));
+    if (!line.starts_with("expect:")) continue;
+    line.remove_prefix(7);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    if (line == "100-continue") return true;
+  }
+  return false;
+}
 
 void append_capped(std::string& to, std::string_view bytes, std::size_t cap) {
   if (to.size() < cap) to.append(bytes.substr(0, cap - to.size()));
@@ -123,7 +145,16 @@ struct RecordingOrigin::Impl {
     while (c.reading) {
       const std::string_view rest = std::string_view(rec.received).substr(c.parse_pos);
       const RequestReadResult r = read_request(rest, eof && !rec.truncated);
-      if (r.status == ReadStatus::need_more) return;
+      if (r.status == ReadStatus::need_more) {
+        // RFC 9110 §10.1.1: a server that receives 100-continue "MUST either immediately
+        // respond with a final status code ... or immediately send a 100 (Continue)"; a proxy
+        // that waits for it before sending the body is right to.
+        if (!c.relay && c.continued_at != c.parse_pos && head_expects_continue(rest)) {
+          c.continued_at = c.parse_pos;
+          c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+        }
+        return;
+      }
       if (r.status == ReadStatus::malformed) {
         rec.error = r.error;
         rec.error_offset = c.parse_pos;

@@ -402,3 +402,26 @@ TEST_CASE("relay mode refuses a back end that is not loopback, before any socket
   CHECK_FALSE(relay.start(error));
   CHECK(error.find("refusing to relay to 10.0.0.1:80") != std::string::npos);
 }
+
+TEST_CASE("a head that asks for 100-continue gets 100 (Continue) before its body",
+          "[origin]") {
+  RecordingOrigin origin;
+  started(origin);
+  Client c(origin.port());
+  const std::string continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+  // Sent in two parts, so the head is complete and its body is not.
+  c.send("POST /a HTTP/1.1\r\nHost: origin\r\nexpect:  100-Continue \r\nContent-Length: 5\r\n\r\n");
+  c.read_until(continue_line.size());
+  CHECK(c.got == continue_line);
+  c.send("hello");
+  c.read_until(continue_line.size() + default_reply(0, false).size());
+  CHECK(c.got == continue_line + default_reply(0, false));
+  REQUIRE(origin.wait_for_requests(1, kWait));
+  CHECK(origin.snapshot().connections[0].requests[0].request.body == "hello");
+  // A request whose body came with its head, or without the expectation, gets no 100.
+  Client d(origin.port());
+  d.send("POST /b HTTP/1.1\r\nHost: origin\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi" +
+         kGet);
+  d.read_until(default_reply(0, false).size() * 2);
+  CHECK(d.got == default_reply(1, false) + default_reply(2, false));
+}

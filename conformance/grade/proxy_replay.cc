@@ -79,6 +79,9 @@ origin::Script origin_script(const Case& c, std::string_view host) {
 ReplayRecord replay_through_proxy(const Case& c, std::string_view host,
                                   origin::RecordingOrigin& origin, const RunOptions& opts,
                                   const ClientSide& client) {
+  // Something reached the origin after the last exchange was judged (a canary, or a proxy
+  // forwarding late): let it finish before the reset, so it does not spill into this one.
+  if (origin.snapshot().generation != origin.noted_generation()) (void)settled_snapshot(origin);
   origin.reset();
   origin.set_script(origin_script(c, host));
   std::optional<origin::Snapshot> at_end;
@@ -101,7 +104,7 @@ ReplayRecord replay_through_proxy(const Case& c, std::string_view host,
   const ClientRequests sent = client_requests(rec.sent);
   view.smuggling = smuggling_oracle({sent.requests, sent.fully_parsed, finals, at_origin,
                                      origin.earlier_client_requests()});
-  origin.note_client_requests(sent.requests);
+  origin.note_client_requests(sent.requests, view.snapshot.generation);
   if (view.smuggling.verdict != SmugglingVerdict::none) {
     rec.judgement = {Verdict::fail,
                      std::string(to_string(view.smuggling.verdict)) + ": " + view.smuggling.reason};

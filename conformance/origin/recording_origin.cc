@@ -119,6 +119,7 @@ struct RecordingOrigin::Impl {
   std::uint64_t resets_asked = 0;
   std::uint64_t resets_done = 0;
   std::vector<Request> client_history;
+  std::uint64_t noted_generation = 0;
 
   // Owned by the loop thread.
   std::vector<Conn> conns;
@@ -441,13 +442,20 @@ Snapshot RecordingOrigin::snapshot() const {
   return s;
 }
 
-void RecordingOrigin::note_client_requests(const std::vector<Request>& sent) {
+void RecordingOrigin::note_client_requests(const std::vector<Request>& sent,
+                                           std::uint64_t generation) {
   const std::lock_guard lock(impl_->mu);
+  impl_->noted_generation = generation;
   std::vector<Request>& h = impl_->client_history;
   h.insert(h.end(), sent.begin(), sent.end());
   if (h.size() > kClientHistory) {
     h.erase(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(h.size() - kClientHistory));
   }
+}
+
+std::uint64_t RecordingOrigin::noted_generation() const {
+  const std::lock_guard lock(impl_->mu);
+  return impl_->noted_generation;
 }
 
 std::vector<Request> RecordingOrigin::earlier_client_requests() const {

@@ -130,9 +130,12 @@ class RecordingOrigin {
   // kClientHistory requests, oldest first; reset() keeps them). A proxy may forward a request
   // after its client has gone, into the next exchange's recording: the smuggling oracle then
   // knows it for a late forward, not a smuggled request. Thread-safe.
+  // `generation` is the snapshot's generation when the exchange was judged: anything newer
+  // came after it, and the next exchange waits for the origin to go quiet before its reset.
   static constexpr std::size_t kClientHistory = 8;
-  void note_client_requests(const std::vector<Request>& sent);
+  void note_client_requests(const std::vector<Request>& sent, std::uint64_t generation);
   [[nodiscard]] std::vector<Request> earlier_client_requests() const;
+  [[nodiscard]] std::uint64_t noted_generation() const;
 
  private:
   struct Impl;

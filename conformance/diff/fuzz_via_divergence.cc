@@ -215,8 +215,7 @@ ViaDivergence classify_via(const ClientView& client, const std::vector<Request>&
                "), but its body bytes differ";
     return d;
   }
-  const ProxyExchange exchange{client.requests, !client.has_tail, final_responses, at_origin,
-                              {}};
+  const ProxyExchange exchange{client.requests, !client.has_tail, final_responses, at_origin, {}};
   if (!client.has_tail && smuggling_oracle(exchange).verdict == SmugglingVerdict::desync) {
     d.kind = ViaKind::desync;
     d.detail = "extra-response";

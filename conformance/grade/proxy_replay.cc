@@ -102,8 +102,8 @@ ReplayRecord replay_through_proxy(const Case& c, std::string_view host,
   view.graded = true;
   view.judgement = origin_judgement(c, at_origin, unreadable_messages(view.snapshot), opts.profile);
   const ClientRequests sent = client_requests(rec.sent);
-  view.smuggling = smuggling_oracle({sent.requests, sent.fully_parsed, finals, at_origin,
-                                     origin.earlier_client_requests()});
+  view.smuggling = smuggling_oracle(
+      {sent.requests, sent.fully_parsed, finals, at_origin, origin.earlier_client_requests()});
   origin.note_client_requests(sent.requests, view.snapshot.generation);
   if (view.smuggling.verdict != SmugglingVerdict::none) {
     rec.judgement = {Verdict::fail,

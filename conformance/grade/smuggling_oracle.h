@@ -61,11 +61,11 @@ enum class SmugglingVerdict : std::uint8_t { none, smuggled, desync };
 // One replay of a proxy case, seen from both ends. The runner fills both sides over the same
 // span of time: if the client's canaries are in client_sent, they are in at_origin too.
 struct ProxyExchange {
-  std::vector<Request> client_sent;  ///< h1spec's strict reader over every byte the client wrote
-  bool client_fully_parsed = true;   ///< false: the reader stopped before the end of those bytes
-  std::size_t final_responses = 0;   ///< complete non-1xx responses the client read
-  std::vector<Request> at_origin;    ///< every back-end connection, in arrival order
-  std::vector<Request> earlier_sent; ///< what clients sent through this proxy before
+  std::vector<Request> client_sent;   ///< h1spec's strict reader over every byte the client wrote
+  bool client_fully_parsed = true;    ///< false: the reader stopped before the end of those bytes
+  std::size_t final_responses = 0;    ///< complete non-1xx responses the client read
+  std::vector<Request> at_origin;     ///< every back-end connection, in arrival order
+  std::vector<Request> earlier_sent;  ///< what clients sent through this proxy before
 };
 
 struct SmugglingFinding {

@@ -44,8 +44,8 @@ struct Conn {
   bool write_shut = false;
   bool peer_eof = false;
   std::size_t continued_at = std::string::npos;  ///< parse_pos of the request sent a 100
-  BackendLink backend;  ///< relay mode only
-  bool relay = false;   ///< relayed to the back end (decided when accepted)
+  BackendLink backend;                           ///< relay mode only
+  bool relay = false;  ///< relayed to the back end (decided when accepted)
 };
 
 // Whether the head at the start of bytes is complete and asks for 100-continue.

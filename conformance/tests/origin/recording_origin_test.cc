@@ -403,8 +403,7 @@ TEST_CASE("relay mode refuses a back end that is not loopback, before any socket
   CHECK(error.find("refusing to relay to 10.0.0.1:80") != std::string::npos);
 }
 
-TEST_CASE("a head that asks for 100-continue gets 100 (Continue) before its body",
-          "[origin]") {
+TEST_CASE("a head that asks for 100-continue gets 100 (Continue) before its body", "[origin]") {
   RecordingOrigin origin;
   started(origin);
   Client c(origin.port());
